@@ -1,0 +1,68 @@
+// Package ai holds frontdesk's model providers. The offline provider needs no key and
+// no network: a keyword intent classifier and an extractive drafter that answers only
+// from the sources and facts it is given, and otherwise says it will check with the team.
+// Consumers (conversation, knowledge, booking) declare the interfaces they need.
+package ai
+
+import "time"
+
+// Intents the classifier knows.
+const (
+	IntentGreeting    = "greeting"
+	IntentHours       = "opening_hours"
+	IntentLocation    = "location"
+	IntentPricing     = "pricing"
+	IntentBook        = "book_appointment"
+	IntentReschedule  = "reschedule_appointment"
+	IntentCancel      = "cancel_appointment"
+	IntentComplaint   = "complaint"
+	IntentHuman       = "human_handoff"
+	IntentThanks      = "thanks"
+	IntentQuestion    = "general_question"
+	IntentUnknown     = "unknown"
+	OfflineProviderID = "offline-v0"
+)
+
+// Classification is an intent with the classifier's confidence in [0, 1].
+type Classification struct {
+	Intent     string
+	Confidence float64
+}
+
+// Persona is how the assistant presents itself.
+type Persona struct {
+	BusinessName       string
+	AssistantName      string
+	Role               string
+	Personality        string
+	CustomInstructions string
+}
+
+// Source is a passage of the business's own documents.
+type Source struct {
+	Title   string
+	Content string
+}
+
+// DraftRequest is everything the drafter may use. It must not state a fact that is
+// not in here.
+type DraftRequest struct {
+	Persona     Persona
+	ContactName string
+	Message     string
+	Intent      Classification
+	Sources     []Source
+	// Hours maps a weekday to its opening windows, e.g. "09:00–17:00"; no entry means closed.
+	Hours map[time.Weekday][]string
+	// Now is in the workspace's timezone, so "today" and "tomorrow" mean the business's days.
+	Now time.Time
+}
+
+// Draft is a proposed reply.
+type Draft struct {
+	Text string
+	// NeedsHuman is set when the reply defers to the team (no source behind it, a
+	// complaint, a request for a person).
+	NeedsHuman bool
+	Provider   string
+}

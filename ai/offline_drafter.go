@@ -1,0 +1,149 @@
+package ai
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// OfflineDrafter writes replies from templates and the sources it is given. It never
+// states a fact that is not in the request: without one it says it will check with the team.
+type OfflineDrafter struct{}
+
+// voice is how a personality opens, closes and defers.
+type voice struct {
+	hello, close, defer_, sorry string
+}
+
+var voices = map[string]voice{ //nolint:gochecknoglobals // read-only table
+	"professional": {"Hello", "Is there anything else I can help you with?", "Thank you for your message. I will check with the team and get back to you shortly.", "I am sorry to hear that."},
+	"friendly":     {"Hi there", "Anything else I can help with? 😊", "Thanks for your message! I'll check with the team and get back to you shortly.", "I'm so sorry to hear that."},
+	"casual":       {"Hey", "Anything else?", "Good question! Let me check with the team and get back to you.", "Oh no, sorry about that."},
+	"formal":       {"Good day", "Please let us know if we may assist you further.", "Thank you for your enquiry. I shall consult the team and reply to you shortly.", "Please accept our apologies."},
+	"empathetic":   {"Hello", "I'm here if there's anything else you need.", "Thank you for reaching out. I want to get this right for you, so I'll check with the team and come back to you shortly.", "I'm really sorry you've had this experience."},
+	"concise":      {"Hi", "", "I'll check with the team and reply shortly.", "Sorry about that."},
+}
+
+func voiceOf(personality string) voice {
+	if v, ok := voices[personality]; ok {
+		return v
+	}
+	return voices["friendly"]
+}
+
+// Draft writes a reply for req.
+func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) {
+	v := voiceOf(req.Persona.Personality)
+	d := Draft{Provider: OfflineProviderID}
+	var body string
+	switch req.Intent.Intent {
+	case IntentGreeting:
+		body = fmt.Sprintf("I'm %s, the assistant at %s. How can I help you today?", req.Persona.AssistantName, req.Persona.BusinessName)
+	case IntentThanks:
+		body = "You're welcome!"
+	case IntentHours:
+		body = hoursAnswer(req)
+	case IntentComplaint:
+		body = v.sorry + " I have passed your message to the team, and a person will get back to you as soon as possible."
+		d.NeedsHuman = true
+	case IntentHuman:
+		body = "Of course. I have asked a member of the team to reply to you personally."
+		d.NeedsHuman = true
+	case IntentBook, IntentReschedule, IntentCancel:
+		body = "I'd be glad to help with your appointment. I'm checking with the team and will confirm the details with you shortly."
+		d.NeedsHuman = true
+	}
+	if body == "" {
+		if answer := extract(req.Message, req.Sources); answer != "" {
+			body = answer
+		} else {
+			body = v.defer_
+			d.NeedsHuman = true
+		}
+	}
+	greeting := v.hello
+	if req.ContactName != "" {
+		greeting += " " + firstName(req.ContactName)
+	}
+	parts := []string{greeting + "!", body}
+	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks {
+		parts = append(parts, v.close)
+	}
+	d.Text = strings.Join(parts, " ")
+	return d, nil
+}
+
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
+}
+
+var weekdays = map[string]time.Weekday{ //nolint:gochecknoglobals // read-only table
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+// hoursAnswer answers from the opening hours: the day asked about, or the whole week.
+func hoursAnswer(req DraftRequest) string {
+	if len(req.Hours) == 0 {
+		return ""
+	}
+	words := " " + normalise(req.Message) + " "
+	var days []time.Weekday
+	label := map[time.Weekday]string{}
+	for name, d := range weekdays {
+		if strings.Contains(words, " "+name) {
+			days = append(days, d)
+			label[d] = "on " + strings.ToUpper(name[:1]) + name[1:]
+		}
+	}
+	if !req.Now.IsZero() {
+		if strings.Contains(words, " today ") {
+			d := req.Now.Weekday()
+			days, label[d] = append(days, d), "today"
+		}
+		if strings.Contains(words, " tomorrow ") {
+			d := req.Now.AddDate(0, 0, 1).Weekday()
+			days, label[d] = append(days, d), "tomorrow"
+		}
+	}
+	if strings.Contains(words, " weekend ") {
+		days = append(days, time.Saturday, time.Sunday)
+		label[time.Saturday], label[time.Sunday] = "on Saturday", "on Sunday"
+	}
+	if len(days) == 0 {
+		return "Our opening hours are: " + weekSummary(req.Hours) + "."
+	}
+	sort.Slice(days, func(i, j int) bool { return (days[i]+6)%7 < (days[j]+6)%7 })
+	var out []string
+	for i, d := range days {
+		if i > 0 && d == days[i-1] {
+			continue
+		}
+		if w := req.Hours[d]; len(w) > 0 {
+			yes := "Yes, "
+			if i > 0 {
+				yes = "And "
+			}
+			out = append(out, fmt.Sprintf("%swe're open %s from %s.", yes, label[d], strings.Join(w, " and ")))
+		} else {
+			out = append(out, fmt.Sprintf("We're closed %s.", label[d]))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func weekSummary(hours map[time.Weekday][]string) string {
+	var parts []string
+	for i := 1; i <= 7; i++ {
+		d := time.Weekday(i % 7)
+		if w := hours[d]; len(w) > 0 {
+			parts = append(parts, d.String()+" "+strings.Join(w, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,120 @@
+// Package conversation is frontdesk's pipeline: it ingests what customers send from any
+// channel into contacts, conversations and messages, drafts replies with the assistant's
+// persona, applies the workspace's approval policy, and sends approved replies exactly
+// once. Every step after ingest runs as a River job.
+package conversation
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/internal/sqlset"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+//go:embed queries.sql
+var queriesSQL string
+
+// Errors callers map to responses.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrEmptyMessage = errors.New("message text is empty")
+	ErrTooLong      = errors.New("message text is too long")
+	ErrDecided      = errors.New("draft was already decided")
+	ErrInvalid      = errors.New("invalid input")
+)
+
+// Classifier tells what a customer wants.
+type Classifier interface {
+	Classify(ctx context.Context, text string) (ai.Classification, error)
+}
+
+// Drafter writes a reply.
+type Drafter interface {
+	Draft(ctx context.Context, req ai.DraftRequest) (ai.Draft, error)
+}
+
+// Sender delivers a reply on one channel and returns the provider's message id.
+type Sender interface {
+	Send(ctx context.Context, out channels.Outbound) (externalID string, err error)
+}
+
+// Options are the Service's dependencies.
+type Options struct {
+	Pool       *pgxpool.Pool
+	Log        *slog.Logger
+	Knowledge  *knowledge.Store
+	Booking    *booking.Store
+	Classifier Classifier
+	Drafter    Drafter
+	// Senders deliver replies by channel. The portal needs none: its customers read
+	// replies from the database, so storing the message is the delivery.
+	Senders    map[channels.Kind]Sender
+	MaxMessage int
+	Now        func() time.Time
+}
+
+// Service is the pipeline.
+type Service struct {
+	Options
+	q    queries
+	jobs *river.Client[pgx.Tx]
+}
+
+type queries struct {
+	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                   string
+	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, ContactExists string
+	OpenConversation, InsertInbound, MessageByExternalID, MessageForDrafting            string
+	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft              string
+	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress         string
+	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages      string
+	ListDrafts, GetDraft                                                                string
+}
+
+// New returns a Service. Register its workers, build the River client, then Attach it.
+func New(opts Options) (*Service, error) {
+	if opts.Pool == nil || opts.Knowledge == nil || opts.Booking == nil || opts.Classifier == nil || opts.Drafter == nil {
+		return nil, errors.New("conversation: pool, knowledge, booking, classifier and drafter are required")
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxMessage == 0 {
+		opts.MaxMessage = 4096
+	}
+	s := &Service{Options: opts}
+	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
+		return nil, fmt.Errorf("conversation: %w", err)
+	}
+	return s, nil
+}
+
+// AddWorkers registers the pipeline's job workers.
+func (s *Service) AddWorkers(w *river.Workers) {
+	river.AddWorker(w, &processWorker{s: s})
+	river.AddWorker(w, &sendWorker{s: s})
+}
+
+// Attach gives the service the River client it enqueues jobs with.
+func (s *Service) Attach(c *river.Client[pgx.Tx]) { s.jobs = c }
+
+func notFound(what string, err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("conversation: %s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("conversation: %s: %w", what, err)
+}

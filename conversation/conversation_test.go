@@ -1,0 +1,279 @@
+package conversation_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/dbtest"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+// countingSender records what it was asked to deliver; fail makes it return an error.
+type countingSender struct {
+	sent atomic.Int64
+	fail atomic.Bool
+	// after runs once the provider has accepted the message (to simulate a crash).
+	after func()
+}
+
+func (c *countingSender) Send(_ context.Context, out channels.Outbound) (string, error) {
+	if c.fail.Load() {
+		return "", errors.New("provider down")
+	}
+	n := c.sent.Add(1)
+	if c.after != nil {
+		c.after()
+	}
+	return "SM" + out.IdempotencyKey + "-" + string(rune('0'+n)), nil
+}
+
+type testBundle struct {
+	pool   *pgxpool.Pool
+	svc    *conversation.Service
+	client *river.Client[pgx.Tx]
+	ws     conversation.Workspace
+	sms    *countingSender
+}
+
+func setup(t *testing.T, start bool) *testBundle {
+	t.Helper()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	kb, err := knowledge.NewStore()
+	require.NoError(t, err)
+	bk, err := booking.NewStore()
+	require.NoError(t, err)
+	sms := &countingSender{}
+	svc, err := conversation.New(conversation.Options{
+		Pool: pool, Log: slog.New(slog.DiscardHandler), Knowledge: kb, Booking: bk,
+		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
+		Senders: map[channels.Kind]conversation.Sender{channels.SMS: sms},
+	})
+	require.NoError(t, err)
+	workers := river.NewWorkers()
+	svc.AddWorkers(workers)
+	cfg := &river.Config{Workers: workers, Logger: slog.New(slog.DiscardHandler), TestOnly: true,
+		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}}
+	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	require.NoError(t, err)
+	svc.Attach(client)
+	if start {
+		require.NoError(t, client.Start(ctx))
+		t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	}
+	ws, err := svc.CreateWorkspace(ctx, pool, "bright-smile", "Bright Smile Dental", "Europe/London")
+	require.NoError(t, err)
+	require.NoError(t, bk.SetHours(ctx, pool, ws.ID, []booking.Window{
+		{Weekday: time.Monday, Opens: "09:00", Closes: "17:00"},
+		{Weekday: time.Saturday, Opens: "09:00", Closes: "13:00"},
+	}))
+	_, err = kb.AddText(ctx, pool, ws.ID, "Prices", "A routine cleaning costs £65 and takes 30 minutes.\n\nWhitening starts at £250.")
+	require.NoError(t, err)
+	return &testBundle{pool: pool, svc: svc, client: client, ws: ws, sms: sms}
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (b *testBundle) draftFor(t *testing.T, messageID int64) conversation.Draft {
+	t.Helper()
+	var found conversation.Draft
+	eventually(t, "a draft", func() bool {
+		drafts, err := b.svc.Drafts(context.Background(), b.pool, b.ws.ID, conversation.DraftFilter{})
+		require.NoError(t, err)
+		for _, d := range drafts {
+			if d.MessageID == messageID {
+				found = d
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func (b *testBundle) countOutbound(t *testing.T) int {
+	t.Helper()
+	var n int
+	require.NoError(t, b.pool.QueryRow(context.Background(),
+		"SELECT count(*) FROM messages WHERE workspace_id = $1 AND direction = 'outbound'", b.ws.ID).Scan(&n))
+	return n
+}
+
+func TestIngestRedeliveryIsNoOp(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	in := channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, ExternalID: "SM123", Phone: "+447700900123", Text: "Hello"}
+	first, err := b.svc.Ingest(ctx, in)
+	require.NoError(t, err)
+	require.False(t, first.Duplicate)
+	second, err := b.svc.Ingest(ctx, in)
+	require.NoError(t, err)
+	require.True(t, second.Duplicate)
+	require.Equal(t, first.MessageID, second.MessageID)
+
+	var messages, jobs int
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT count(*) FROM messages").Scan(&messages))
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'process_message'").Scan(&jobs))
+	require.Equal(t, 1, messages)
+	require.Equal(t, 1, jobs)
+}
+
+func TestIngestRejectsBadText(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	_, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900123", Text: "  \n "})
+	require.ErrorIs(t, err, conversation.ErrEmptyMessage)
+	_, err = b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900123", Text: strings.Repeat("a", 1<<20)})
+	require.ErrorIs(t, err, conversation.ErrTooLong)
+}
+
+func TestPipelineReviewThenSend(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := context.Background()
+
+	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, ExternalID: "SM1",
+		Phone: "+447700900123", Name: "Jane Doe", Text: "Hi, are you open on Saturday?"})
+	require.NoError(t, err)
+	d := b.draftFor(t, res.MessageID)
+	require.Equal(t, "pending", d.Status)
+	require.Equal(t, ai.IntentHours, d.Intent)
+	require.Contains(t, d.Content, "open on Saturday from 09:00–13:00")
+	require.Contains(t, d.Content, "Jane")
+	require.Zero(t, b.countOutbound(t), "review_all must not send before approval")
+
+	edited := "Yes Jane, Saturday 9–1. See you!"
+	approved, err := b.svc.Approve(ctx, conversation.Decision{WorkspaceID: b.ws.ID, DraftID: d.ID, Content: &edited, Actor: "test"})
+	require.NoError(t, err)
+	require.Equal(t, "edited", approved.Status)
+	eventually(t, "the reply to be sent", func() bool { return b.countOutbound(t) == 1 })
+	got, err := b.svc.Draft(ctx, b.pool, b.ws.ID, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "sent", got.Status)
+	require.EqualValues(t, 1, b.sms.sent.Load())
+
+	_, err = b.svc.Approve(ctx, conversation.Decision{WorkspaceID: b.ws.ID, DraftID: d.ID, Actor: "test"})
+	require.ErrorIs(t, err, conversation.ErrDecided)
+
+	msgs, err := b.svc.Messages(ctx, b.pool, b.ws.ID, res.ConversationID, 0, 50)
+	require.NoError(t, err)
+	require.Len(t, msgs, 2)
+	require.Equal(t, edited, msgs[1].Text)
+}
+
+func TestDraftAnswersFromKnowledge(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	res, err := b.svc.Ingest(context.Background(), channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900124", Text: "How much is a cleaning?"})
+	require.NoError(t, err)
+	d := b.draftFor(t, res.MessageID)
+	require.Contains(t, d.Content, "£65")
+	require.NotEmpty(t, d.Sources)
+	require.Equal(t, "Prices", d.Sources[0].Title)
+
+	res, err = b.svc.Ingest(context.Background(), channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900124", Text: "Do you treat horses?"})
+	require.NoError(t, err)
+	d = b.draftFor(t, res.MessageID)
+	require.True(t, d.NeedsHuman, "a question the documents do not answer is handed to a person")
+	require.Contains(t, d.Content, "check with the team")
+}
+
+func TestAutoSendPolicy(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := context.Background()
+	ws := b.ws
+	ws.ApprovalMode, ws.ApprovalThreshold, ws.AutoIntents = "auto_threshold", 0.5, []string{ai.IntentHours}
+	require.NoError(t, b.svc.UpdateSettings(ctx, b.pool, ws, "test"))
+
+	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: ws.ID, Channel: channels.SMS, Phone: "+447700900125", Text: "When are you open on Monday?"})
+	require.NoError(t, err)
+	eventually(t, "auto-sent reply", func() bool { return b.countOutbound(t) == 1 })
+	require.Equal(t, "sent", b.draftFor(t, res.MessageID).Status)
+
+	res, err = b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: ws.ID, Channel: channels.SMS, Phone: "+447700900125", Text: "This is terrible, I want a refund"})
+	require.NoError(t, err)
+	require.Equal(t, "pending", b.draftFor(t, res.MessageID).Status, "a complaint is never auto-sent under a threshold policy")
+}
+
+func TestSendIsAtMostOnceAcrossCrash(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900126", Text: "hello"})
+	require.NoError(t, err)
+
+	// Work the process job by hand: a real worker run against the real database.
+	workJobs(t, b, "process_message")
+	d := b.draftFor(t, res.MessageID)
+	_, err = b.svc.Approve(ctx, conversation.Decision{WorkspaceID: b.ws.ID, DraftID: d.ID, Actor: "test"})
+	require.NoError(t, err)
+
+	// The provider accepts the message, then the node dies before recording it: the
+	// worker stops dead (a panic, which River recovers) and its completion never commits.
+	b.sms.after = func() { panic("node killed after the provider accepted the reply") }
+	workJobs(t, b, "send_reply")
+	require.EqualValues(t, 1, b.sms.sent.Load())
+
+	// After the restart the job runs again: it must not hand the reply over a second time.
+	b.sms.after = nil
+	workJobs(t, b, "send_reply")
+	require.EqualValues(t, 1, b.sms.sent.Load(), "a reply must never be sent twice")
+	got, err := b.svc.Draft(ctx, b.pool, b.ws.ID, d.ID)
+	require.NoError(t, err)
+	require.Equal(t, "failed", got.Status, "an unconfirmed delivery is left for a person to check")
+	require.Contains(t, got.Error, "unconfirmed")
+	require.Zero(t, b.countOutbound(t))
+}
+
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	other, err := b.svc.CreateWorkspace(ctx, b.pool, "other-biz", "Other", "UTC")
+	require.NoError(t, err)
+	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900127", Text: "hello"})
+	require.NoError(t, err)
+	workJobs(t, b, "process_message")
+	d := b.draftFor(t, res.MessageID)
+
+	_, err = b.svc.Conversation(ctx, b.pool, other.ID, res.ConversationID)
+	require.ErrorIs(t, err, conversation.ErrNotFound)
+	_, err = b.svc.Messages(ctx, b.pool, other.ID, res.ConversationID, 0, 10)
+	require.ErrorIs(t, err, conversation.ErrNotFound)
+	_, err = b.svc.Approve(ctx, conversation.Decision{WorkspaceID: other.ID, DraftID: d.ID, Actor: "x"})
+	require.ErrorIs(t, err, conversation.ErrNotFound)
+	list, err := b.svc.Conversations(ctx, b.pool, other.ID, 10)
+	require.NoError(t, err)
+	require.Empty(t, list)
+}

@@ -1,0 +1,157 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+type processWorker struct {
+	river.WorkerDefaults[ProcessMessageArgs]
+	s *Service
+}
+
+func (w *processWorker) Timeout(*river.Job[ProcessMessageArgs]) time.Duration { return 2 * time.Minute }
+
+// Work drafts the reply to one inbound message. Everything it writes commits with the
+// job's completion, so a crash at any point leaves the job to run again from scratch.
+func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageArgs]) error {
+	s, a := w.s, job.Args
+	ws, err := s.Workspace(ctx, s.Pool, a.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	var convID, contactID int64
+	var text, direction, contactName string
+	if err := s.Pool.QueryRow(ctx, s.q.MessageForDrafting, a.WorkspaceID, a.MessageID).Scan(&convID, &text, &direction, &contactID, &contactName); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return river.JobCancel(fmt.Errorf("message %d of workspace %d is gone", a.MessageID, a.WorkspaceID))
+		}
+		return fmt.Errorf("conversation: load message %d: %w", a.MessageID, err)
+	}
+	if direction != "inbound" {
+		return nil
+	}
+
+	d, err := s.draft(ctx, ws, text, contactName)
+	if err != nil {
+		return err
+	}
+	status := "pending"
+	if s.autoSend(ws, d) {
+		status = "approved"
+	}
+
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var draftID int64
+		err := tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
+			d.Sources, d.Provider, d.NeedsHuman, status).Scan(&draftID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Drafted by an earlier run that committed: nothing more to do.
+			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("conversation: insert draft: %w", err)
+		}
+		if _, err := tx.Exec(ctx, s.q.SupersedeDrafts, a.WorkspaceID, convID, a.MessageID); err != nil {
+			return fmt.Errorf("conversation: supersede drafts: %w", err)
+		}
+		if d.NeedsHuman {
+			if _, err := tx.Exec(ctx, s.q.FlagConversation, a.WorkspaceID, convID); err != nil {
+				return fmt.Errorf("conversation: flag conversation: %w", err)
+			}
+		}
+		if status == "approved" {
+			if err := s.queueSend(ctx, tx, a.WorkspaceID, draftID); err != nil {
+				return err
+			}
+		}
+		if err := live.Publish(ctx, tx, live.Event{WorkspaceID: a.WorkspaceID, Kind: "draft", ConversationID: convID, ContactID: contactID, DraftID: draftID}); err != nil {
+			return err
+		}
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}
+
+// proposal is a drafted reply with what it stood on.
+type proposal struct {
+	Text       string
+	Intent     string
+	Confidence float64
+	Sources    []knowledge.Result
+	Provider   string
+	NeedsHuman bool
+}
+
+// draft classifies text, gathers the facts that may answer it and drafts the reply.
+func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName string) (proposal, error) {
+	cls, err := s.Classifier.Classify(ctx, text)
+	if err != nil {
+		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
+	}
+	results, err := s.Knowledge.Search(ctx, s.Pool, ws.ID, text, 3)
+	if err != nil {
+		return proposal{}, err
+	}
+	hours, err := s.Booking.Hours(ctx, s.Pool, ws.ID)
+	if err != nil {
+		return proposal{}, err
+	}
+	req := ai.DraftRequest{
+		Persona: ai.Persona{
+			BusinessName: ws.Name, AssistantName: ws.AssistantName, Role: ws.Role,
+			Personality: ws.Personality, CustomInstructions: ws.CustomInstructions,
+		},
+		ContactName: contactName,
+		Message:     text,
+		Intent:      cls,
+		Hours:       map[time.Weekday][]string{},
+		Now:         s.Now().In(ws.Location()),
+	}
+	for day, windows := range hours {
+		for _, win := range windows {
+			req.Hours[day] = append(req.Hours[day], win.String())
+		}
+	}
+	for _, r := range results {
+		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Content: r.Content})
+	}
+	d, err := s.Drafter.Draft(ctx, req)
+	if err != nil {
+		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
+	}
+	if results == nil {
+		results = []knowledge.Result{}
+	}
+	return proposal{
+		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: results,
+		Provider: d.Provider, NeedsHuman: d.NeedsHuman,
+	}, nil
+}
+
+// autoSend applies the workspace's approval policy to a draft.
+func (s *Service) autoSend(ws Workspace, d proposal) bool {
+	switch ws.ApprovalMode {
+	case "auto_all":
+		return true
+	case "auto_threshold":
+		if d.NeedsHuman || d.Confidence < float64(ws.ApprovalThreshold) {
+			return false
+		}
+		return len(ws.AutoIntents) == 0 || slices.Contains(ws.AutoIntents, d.Intent)
+	default:
+		return false
+	}
+}

@@ -1,0 +1,172 @@
+-- name: InsertWorkspace
+INSERT INTO workspaces (slug, name, timezone)
+VALUES ($1, $2, $3)
+RETURNING id;
+
+-- name: GetWorkspace
+SELECT id, slug, name, timezone, assistant_name, role, personality, custom_instructions,
+       approval_mode, approval_threshold, auto_intents
+FROM workspaces WHERE id = $1;
+
+-- name: GetWorkspaceBySlug
+SELECT id, slug, name, timezone, assistant_name, role, personality, custom_instructions,
+       approval_mode, approval_threshold, auto_intents
+FROM workspaces WHERE slug = $1;
+
+-- name: UpdateSettings
+UPDATE workspaces
+SET name = $2, timezone = $3, assistant_name = $4, role = $5, personality = $6,
+    custom_instructions = $7, approval_mode = $8, approval_threshold = $9, auto_intents = $10
+WHERE id = $1;
+
+-- name: UpsertContactByPhone
+INSERT INTO contacts (workspace_id, phone, name)
+VALUES ($1, $2, $3)
+ON CONFLICT (workspace_id, phone)
+DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
+RETURNING id;
+
+-- name: ContactByAddress
+SELECT contact_id FROM contact_addresses
+WHERE workspace_id = $1 AND channel = $2 AND address = $3;
+
+-- name: InsertContact
+INSERT INTO contacts (workspace_id, name)
+VALUES ($1, $2)
+RETURNING id;
+
+-- name: InsertAddress
+INSERT INTO contact_addresses (workspace_id, channel, address, contact_id)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING;
+
+-- name: ContactExists
+SELECT true FROM contacts WHERE workspace_id = $1 AND id = $2;
+
+-- name: OpenConversation
+-- Finds the contact's open conversation on the channel, or opens one.
+INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
+DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
+RETURNING id;
+
+-- name: InsertInbound
+INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text, external_id, created_at)
+VALUES ($1, $2, 'inbound', 'contact', $3, $4, $5, $6)
+ON CONFLICT (workspace_id, channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+RETURNING id;
+
+-- name: MessageByExternalID
+SELECT id, conversation_id FROM messages
+WHERE workspace_id = $1 AND channel = $2 AND direction = 'inbound' AND external_id = $3;
+
+-- name: MessageForDrafting
+SELECT m.conversation_id, m.text, m.direction, c.contact_id, ct.name
+FROM messages m
+JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+WHERE m.workspace_id = $1 AND m.id = $2;
+
+-- name: InsertDraft
+INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
+                    sources, provider, needs_human, status)
+VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (workspace_id, message_id) DO NOTHING
+RETURNING id;
+
+-- name: SupersedeDrafts
+-- A newer message makes the pending drafts of earlier ones stale.
+UPDATE drafts SET status = 'superseded'
+WHERE workspace_id = $1 AND conversation_id = $2 AND status = 'pending' AND message_id < $3;
+
+-- name: FlagConversation
+UPDATE conversations SET needs_human = true WHERE workspace_id = $1 AND id = $2;
+
+-- name: LockDraft
+SELECT d.id, d.conversation_id, d.content, d.status, c.channel, c.contact_id
+FROM drafts d
+JOIN conversations c ON c.workspace_id = d.workspace_id AND c.id = d.conversation_id
+WHERE d.workspace_id = $1 AND d.id = $2
+FOR UPDATE OF d;
+
+-- name: DecideDraft
+UPDATE drafts
+SET status = $3, content = $4, decided_by = $5, decided_at = now(), error = ''
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: SetDraftStatus
+UPDATE drafts SET status = $3, error = $4 WHERE workspace_id = $1 AND id = $2;
+
+-- name: InsertOutbound
+INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text,
+                      external_id, draft_id, is_ai_generated, delivery_status)
+VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, 'sent')
+RETURNING id;
+
+-- name: MarkSent
+UPDATE drafts SET status = 'sent', sent_at = now(), error = '' WHERE workspace_id = $1 AND id = $2;
+
+-- name: TouchConversation
+UPDATE conversations SET last_message_at = now() WHERE workspace_id = $1 AND id = $2;
+
+-- name: ContactAddress
+SELECT address FROM contact_addresses
+WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3
+LIMIT 1;
+
+-- name: InsertAudit
+INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail)
+VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: ListConversations
+SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
+       c.channel, c.status, c.needs_human, c.last_message_at,
+       coalesce(lm.text, ''),
+       (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending')
+FROM conversations c
+JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+LEFT JOIN LATERAL (
+    SELECT m.text FROM messages m
+    WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
+    ORDER BY m.id DESC LIMIT 1
+) lm ON true
+WHERE c.workspace_id = $1
+ORDER BY c.last_message_at DESC, c.id DESC
+LIMIT $2;
+
+-- name: GetConversation
+SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
+       c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint
+FROM conversations c
+JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+WHERE c.workspace_id = $1 AND c.id = $2;
+
+-- name: ListMessages
+SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, created_at
+FROM messages
+WHERE workspace_id = $1 AND conversation_id = $2 AND id > $3
+ORDER BY id
+LIMIT $4;
+
+-- name: ContactMessages
+SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.channel, m.text, m.is_ai_generated, m.delivery_status, m.created_at
+FROM messages m
+JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+WHERE m.workspace_id = $1 AND c.contact_id = $2 AND c.channel = $3 AND m.id > $4
+ORDER BY m.id
+LIMIT $5;
+
+-- name: ListDrafts
+SELECT id, conversation_id, message_id, content, original, intent, confidence, sources, provider,
+       needs_human, status, error, created_at
+FROM drafts
+WHERE workspace_id = $1 AND ($2 = '' OR status = $2) AND ($3 = 0 OR conversation_id = $3)
+ORDER BY id DESC
+LIMIT $4;
+
+-- name: GetDraft
+SELECT id, conversation_id, message_id, content, original, intent, confidence, sources, provider,
+       needs_human, status, error, created_at
+FROM drafts
+WHERE workspace_id = $1 AND id = $2;

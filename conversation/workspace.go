@@ -1,0 +1,142 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+// Roles and personalities the assistant can take.
+var (
+	Roles = []string{"receptionist", "banker", "medical", "dental", "legal", "real_estate", //nolint:gochecknoglobals // read-only table
+		"salon_beauty", "fitness", "restaurant", "education", "automotive", "general"}
+	Personalities = []string{"professional", "friendly", "casual", "formal", "empathetic", "concise"} //nolint:gochecknoglobals // read-only table
+	ApprovalModes = []string{"review_all", "auto_threshold", "auto_all"}                             //nolint:gochecknoglobals // read-only table
+)
+
+// Workspace is one business, with its persona and approval policy.
+type Workspace struct {
+	ID                 int64    `json:"id"`
+	Slug               string   `json:"slug"`
+	Name               string   `json:"name"`
+	Timezone           string   `json:"timezone"`
+	AssistantName      string   `json:"assistant_name"`
+	Role               string   `json:"role"`
+	Personality        string   `json:"personality"`
+	CustomInstructions string   `json:"custom_instructions"`
+	ApprovalMode       string   `json:"approval_mode"`
+	ApprovalThreshold  float32  `json:"approval_threshold"`
+	AutoIntents        []string `json:"auto_intents"`
+}
+
+// Location is the workspace's timezone, UTC when it is unknown.
+func (w Workspace) Location() *time.Location {
+	if loc, err := time.LoadLocation(w.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Validate checks settings a person edits.
+func (w Workspace) Validate() error {
+	var bad []string
+	if w.Name == "" {
+		bad = append(bad, "name is required")
+	}
+	if _, err := time.LoadLocation(w.Timezone); err != nil || w.Timezone == "" {
+		bad = append(bad, fmt.Sprintf("timezone %q is not an IANA zone such as Europe/London", w.Timezone))
+	}
+	if w.AssistantName == "" {
+		bad = append(bad, "assistant name is required")
+	}
+	if !slices.Contains(Roles, w.Role) {
+		bad = append(bad, fmt.Sprintf("role %q is not one of %v", w.Role, Roles))
+	}
+	if !slices.Contains(Personalities, w.Personality) {
+		bad = append(bad, fmt.Sprintf("personality %q is not one of %v", w.Personality, Personalities))
+	}
+	if !slices.Contains(ApprovalModes, w.ApprovalMode) {
+		bad = append(bad, fmt.Sprintf("approval mode %q is not one of %v", w.ApprovalMode, ApprovalModes))
+	}
+	if w.ApprovalThreshold < 0 || w.ApprovalThreshold > 1 {
+		bad = append(bad, "approval threshold must be between 0 and 1")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+func scanWorkspace(row pgx.Row) (Workspace, error) {
+	var w Workspace
+	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.Timezone, &w.AssistantName, &w.Role, &w.Personality,
+		&w.CustomInstructions, &w.ApprovalMode, &w.ApprovalThreshold, &w.AutoIntents)
+	return w, err
+}
+
+// CreateWorkspace creates a business with the default persona and policy.
+func (s *Service) CreateWorkspace(ctx context.Context, db database.DBTX, slug, name, timezone string) (Workspace, error) {
+	if _, err := time.LoadLocation(timezone); err != nil || timezone == "" {
+		return Workspace{}, fmt.Errorf("%w: timezone %q is not an IANA zone such as Europe/London", ErrInvalid, timezone)
+	}
+	var id int64
+	if err := db.QueryRow(ctx, s.q.InsertWorkspace, slug, name, timezone).Scan(&id); err != nil {
+		return Workspace{}, fmt.Errorf("conversation: create workspace %q: %w", slug, err)
+	}
+	return s.Workspace(ctx, db, id)
+}
+
+// Workspace returns one workspace.
+func (s *Service) Workspace(ctx context.Context, db database.DBTX, id int64) (Workspace, error) {
+	w, err := scanWorkspace(db.QueryRow(ctx, s.q.GetWorkspace, id))
+	if err != nil {
+		return w, notFound(fmt.Sprintf("workspace %d", id), err)
+	}
+	return w, nil
+}
+
+// WorkspaceBySlug returns the workspace with that slug.
+func (s *Service) WorkspaceBySlug(ctx context.Context, db database.DBTX, slug string) (Workspace, error) {
+	w, err := scanWorkspace(db.QueryRow(ctx, s.q.GetWorkspaceBySlug, slug))
+	if err != nil {
+		return w, notFound(fmt.Sprintf("workspace %q", slug), err)
+	}
+	return w, nil
+}
+
+// UpdateSettings saves the persona and approval policy after validating them.
+func (s *Service) UpdateSettings(ctx context.Context, db database.DBTX, w Workspace, actor string) error {
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	if w.AutoIntents == nil {
+		w.AutoIntents = []string{}
+	}
+	tag, err := db.Exec(ctx, s.q.UpdateSettings, w.ID, w.Name, w.Timezone, w.AssistantName, w.Role,
+		w.Personality, w.CustomInstructions, w.ApprovalMode, w.ApprovalThreshold, w.AutoIntents)
+	if err != nil {
+		return fmt.Errorf("conversation: update settings: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("conversation: workspace %d: %w", w.ID, ErrNotFound)
+	}
+	return s.audit(ctx, db, w.ID, actor, "settings.update", "workspace", w.ID, map[string]any{
+		"role": w.Role, "personality": w.Personality, "approval_mode": w.ApprovalMode,
+	})
+}
+
+func (s *Service) audit(ctx context.Context, db database.DBTX, ws int64, actor, action, objType string, objID int64, detail map[string]any) error {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	if _, err := db.Exec(ctx, s.q.InsertAudit, ws, actor, action, objType, objID, detail); err != nil {
+		return fmt.Errorf("conversation: audit %s: %w", action, err)
+	}
+	return nil
+}

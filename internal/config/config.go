@@ -1,0 +1,84 @@
+// Package config reads frontdesk's settings from the environment into a typed struct.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting frontdesk reads. It is passed explicitly; there is no global.
+type Config struct {
+	DatabaseURL   string        `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/frontdesk?sslmode=disable"`
+	Addr          string        `env:"FRONTDESK_ADDR" envDefault:"127.0.0.1:8080"`
+	BaseURL       string        `env:"FRONTDESK_BASE_URL"`
+	SecretKey     string        `env:"FRONTDESK_SECRET_KEY"`
+	LogFormat     string        `env:"FRONTDESK_LOG_FORMAT" envDefault:"text"`
+	LogLevel      string        `env:"FRONTDESK_LOG_LEVEL" envDefault:"info"`
+	Workers       int           `env:"FRONTDESK_WORKERS" envDefault:"20"`
+	SessionTTL    time.Duration `env:"FRONTDESK_SESSION_TTL" envDefault:"336h"`
+	PortalLinkTTL time.Duration `env:"FRONTDESK_PORTAL_LINK_TTL" envDefault:"168h"`
+	PortalTTL     time.Duration `env:"FRONTDESK_PORTAL_SESSION_TTL" envDefault:"24h"`
+	MaxMessage    int           `env:"FRONTDESK_MAX_MESSAGE_BYTES" envDefault:"4096"`
+}
+
+// Load reads the environment and fills in the defaults that depend on other fields.
+func Load() (Config, error) {
+	var c Config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, c.Validate()
+}
+
+// Validate checks the fields together.
+func (c Config) Validate() error {
+	var errs []error
+	if _, err := url.Parse(c.DatabaseURL); err != nil || c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL must be a PostgreSQL URL"))
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("FRONTDESK_BASE_URL %q must be an http(s) URL", c.BaseURL))
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		errs = append(errs, errors.New("FRONTDESK_SECRET_KEY must be at least 32 characters"))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("FRONTDESK_LOG_FORMAT %q must be text or json", c.LogFormat))
+	}
+	if c.Workers < 1 {
+		errs = append(errs, errors.New("FRONTDESK_WORKERS must be at least 1"))
+	}
+	if c.MaxMessage < 1 {
+		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// String prints the settings with secrets redacted.
+func (c Config) String() string {
+	db := c.DatabaseURL
+	if u, err := url.Parse(db); err == nil {
+		db = u.Redacted()
+	}
+	secret := "(unset: a random key per start)"
+	if c.SecretKey != "" {
+		secret = "(set)"
+	}
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d",
+		db, c.Addr, c.BaseURL, secret, c.Workers)
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Idempotent set-up for Debian bookworm (run as root): PostgreSQL with pgvector and
+# btree_gist reachable at DATABASE_URL, and the databases frontdesk uses.
+# Safe to run again: every step checks before it acts.
+set -euo pipefail
+
+DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frontdesk?sslmode=disable}
+TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frontdesk_test?sslmode=disable}
+WITH_CHROMIUM=${WITH_CHROMIUM:-0}
+
+log() { printf '[setup] %s\n' "$*"; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+need_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: this step needs root (apt-get); run as root or install it yourself: $*" >&2
+    exit 1
+  fi
+}
+
+# admin_url points at the server's maintenance database.
+admin_url() { printf '%s' "$DATABASE_URL" | sed -E 's#/[^/?]+(\?|$)#/postgres\1#'; }
+db_name() { printf '%s' "$1" | sed -E 's#^.*/([^/?]+)(\?.*)?$#\1#'; }
+
+server_answers() { pg_isready -q -d "$(admin_url)" 2>/dev/null; }
+
+# 1. A PostgreSQL server.
+if ! command -v pg_isready >/dev/null 2>&1; then
+  need_root postgresql-client
+  log "installing PostgreSQL client"
+  apt_install postgresql-client
+fi
+if ! server_answers; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    need_root postgresql
+    log "installing PostgreSQL from Debian's packages"
+    apt_install postgresql postgresql-contrib
+  fi
+  ver=$(ls /etc/postgresql | sort -V | tail -n1)
+  conf=/etc/postgresql/$ver/main
+  # Local development default: trust on loopback, as the README documents.
+  if ! grep -q '^host all all 127.0.0.1/32 trust' "$conf/pg_hba.conf"; then
+    sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$conf/pg_hba.conf"
+  fi
+  log "starting PostgreSQL $ver"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+  for _ in $(seq 1 30); do server_answers && break; sleep 1; done
+  server_answers || { echo "setup: PostgreSQL does not answer at $(admin_url)" >&2; exit 1; }
+fi
+
+# 2. pgvector: built from Debian's source package against the server's major version.
+server_major=$(psql "$(admin_url)" -Atc "show server_version_num" | cut -c1-2)
+if ! psql "$(admin_url)" -Atc "select 1 from pg_available_extensions where name = 'vector'" | grep -q 1; then
+  need_root pgvector
+  log "building pgvector from Debian's source package for PostgreSQL $server_major"
+  if ! grep -rqs 'trixie' /etc/apt/sources.list.d/frontdesk-src.sources; then
+    cat > /etc/apt/sources.list.d/frontdesk-src.sources <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+    apt_updated=0
+  fi
+  apt_install dpkg-dev build-essential "postgresql-server-dev-$server_major"
+  work=$(mktemp -d)
+  (cd "$work" && apt-get source -qq pgvector >/dev/null 2>&1)
+  src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n1)
+  [ -n "$src" ] || { echo "setup: apt-get source pgvector found nothing" >&2; exit 1; }
+  pgc=/usr/lib/postgresql/$server_major/bin/pg_config
+  make -s -C "$src" PG_CONFIG="$pgc" OPTFLAGS="" >/dev/null
+  make -s -C "$src" PG_CONFIG="$pgc" install >/dev/null
+  rm -rf "$work"
+fi
+
+# 3. The databases, with their extensions.
+for url in "$DATABASE_URL" "$TEST_DATABASE_URL"; do
+  name=$(db_name "$url")
+  if ! psql "$(admin_url)" -Atc "select 1 from pg_database where datname = '$name'" | grep -q 1; then
+    log "creating database $name"
+    psql "$(admin_url)" -qc "create database \"$name\""
+  fi
+  psql "$url" -qc "create extension if not exists vector; create extension if not exists btree_gist" >/dev/null
+done
+
+# 4. Optional: Chromium for the browser tests.
+if [ "$WITH_CHROMIUM" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  need_root chromium
+  log "installing Chromium for the browser tests"
+  apt_install chromium
+fi
+
+# 5. Go, when missing.
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+  need_root golang
+  log "installing Go from Debian's packages"
+  apt_install golang-go
+fi
+log "ready: $DATABASE_URL"
