@@ -77,7 +77,7 @@ func setup(t *testing.T, start bool) *testBundle {
 		require.NoError(t, client.Start(ctx))
 		t.Cleanup(func() { _ = client.Stop(context.Background()) })
 	}
-	ws, err := svc.CreateWorkspace(ctx, pool, "bright-smile", "Bright Smile Dental", "Europe/London")
+	ws, err := svc.CreateWorkspace(ctx, pool, "bright-smile", "Bright Smile Dental", "Europe/London", "GB")
 	require.NoError(t, err)
 	require.NoError(t, bk.SetHours(ctx, pool, ws.ID, []booking.Window{
 		{Weekday: time.Monday, Opens: "09:00", Closes: "17:00"},
@@ -260,7 +260,7 @@ func TestTenantIsolation(t *testing.T) {
 	t.Parallel()
 	b := setup(t, false)
 	ctx := context.Background()
-	other, err := b.svc.CreateWorkspace(ctx, b.pool, "other-biz", "Other", "UTC")
+	other, err := b.svc.CreateWorkspace(ctx, b.pool, "other-biz", "Other", "UTC", "US")
 	require.NoError(t, err)
 	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900127", Text: "hello"})
 	require.NoError(t, err)

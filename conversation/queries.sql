@@ -1,22 +1,23 @@
 -- name: InsertWorkspace
-INSERT INTO workspaces (slug, name, timezone)
-VALUES ($1, $2, $3)
+INSERT INTO workspaces (slug, name, timezone, phone_region)
+VALUES ($1, $2, $3, $4)
 RETURNING id;
 
 -- name: GetWorkspace
-SELECT id, slug, name, timezone, assistant_name, role, personality, custom_instructions,
+SELECT id, slug, name, timezone, phone_region, assistant_name, role, personality, custom_instructions,
        approval_mode, approval_threshold, auto_intents
 FROM workspaces WHERE id = $1;
 
 -- name: GetWorkspaceBySlug
-SELECT id, slug, name, timezone, assistant_name, role, personality, custom_instructions,
+SELECT id, slug, name, timezone, phone_region, assistant_name, role, personality, custom_instructions,
        approval_mode, approval_threshold, auto_intents
 FROM workspaces WHERE slug = $1;
 
 -- name: UpdateSettings
 UPDATE workspaces
 SET name = $2, timezone = $3, assistant_name = $4, role = $5, personality = $6,
-    custom_instructions = $7, approval_mode = $8, approval_threshold = $9, auto_intents = $10
+    custom_instructions = $7, approval_mode = $8, approval_threshold = $9, auto_intents = $10,
+    phone_region = $11
 WHERE id = $1;
 
 -- name: UpsertContactByPhone
@@ -170,3 +171,8 @@ SELECT id, conversation_id, message_id, content, original, intent, confidence, s
        needs_human, status, error, created_at
 FROM drafts
 WHERE workspace_id = $1 AND id = $2;
+
+-- name: LinkAddress
+INSERT INTO contact_addresses (workspace_id, channel, address, contact_id)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (workspace_id, channel, address) DO UPDATE SET contact_id = EXCLUDED.contact_id;

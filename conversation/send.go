@@ -149,4 +149,3 @@ func (s *Service) failDraft(ctx context.Context, tx pgx.Tx, job *river.Job[SendR
 	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 	return err
 }
-

@@ -3,7 +3,9 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,8 +19,12 @@ var (
 	Roles = []string{"receptionist", "banker", "medical", "dental", "legal", "real_estate", //nolint:gochecknoglobals // read-only table
 		"salon_beauty", "fitness", "restaurant", "education", "automotive", "general"}
 	Personalities = []string{"professional", "friendly", "casual", "formal", "empathetic", "concise"} //nolint:gochecknoglobals // read-only table
-	ApprovalModes = []string{"review_all", "auto_threshold", "auto_all"}                             //nolint:gochecknoglobals // read-only table
+	ApprovalModes = []string{"review_all", "auto_threshold", "auto_all"}                              //nolint:gochecknoglobals // read-only table
 )
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`) //nolint:gochecknoglobals // compiled once
+
+var regionPattern = regexp.MustCompile(`^[A-Z]{2}$`) //nolint:gochecknoglobals // compiled once
 
 // Workspace is one business, with its persona and approval policy.
 type Workspace struct {
@@ -26,6 +32,7 @@ type Workspace struct {
 	Slug               string   `json:"slug"`
 	Name               string   `json:"name"`
 	Timezone           string   `json:"timezone"`
+	PhoneRegion        string   `json:"phone_region"`
 	AssistantName      string   `json:"assistant_name"`
 	Role               string   `json:"role"`
 	Personality        string   `json:"personality"`
@@ -43,50 +50,90 @@ func (w Workspace) Location() *time.Location {
 	return time.UTC
 }
 
+// FieldErrors says what is wrong with each field of a form, by field name.
+type FieldErrors map[string]string
+
+func (fe FieldErrors) Error() string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + fe[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes FieldErrors match ErrInvalid.
+func (fe FieldErrors) Unwrap() error { return ErrInvalid }
+
 // Validate checks settings a person edits.
 func (w Workspace) Validate() error {
-	var bad []string
-	if w.Name == "" {
-		bad = append(bad, "name is required")
+	bad := FieldErrors{}
+	if strings.TrimSpace(w.Name) == "" {
+		bad["name"] = "name is required"
 	}
 	if _, err := time.LoadLocation(w.Timezone); err != nil || w.Timezone == "" {
-		bad = append(bad, fmt.Sprintf("timezone %q is not an IANA zone such as Europe/London", w.Timezone))
+		bad["timezone"] = fmt.Sprintf("%q is not an IANA time zone such as Europe/London", w.Timezone)
 	}
-	if w.AssistantName == "" {
-		bad = append(bad, "assistant name is required")
+	if !regionPattern.MatchString(w.PhoneRegion) {
+		bad["phone_region"] = fmt.Sprintf("%q must be a two-letter country code such as GB", w.PhoneRegion)
+	}
+	if strings.TrimSpace(w.AssistantName) == "" {
+		bad["assistant_name"] = "the assistant needs a name"
 	}
 	if !slices.Contains(Roles, w.Role) {
-		bad = append(bad, fmt.Sprintf("role %q is not one of %v", w.Role, Roles))
+		bad["role"] = fmt.Sprintf("%q is not one of %s", w.Role, strings.Join(Roles, ", "))
 	}
 	if !slices.Contains(Personalities, w.Personality) {
-		bad = append(bad, fmt.Sprintf("personality %q is not one of %v", w.Personality, Personalities))
+		bad["personality"] = fmt.Sprintf("%q is not one of %s", w.Personality, strings.Join(Personalities, ", "))
 	}
 	if !slices.Contains(ApprovalModes, w.ApprovalMode) {
-		bad = append(bad, fmt.Sprintf("approval mode %q is not one of %v", w.ApprovalMode, ApprovalModes))
+		bad["approval_mode"] = fmt.Sprintf("%q is not one of %s", w.ApprovalMode, strings.Join(ApprovalModes, ", "))
 	}
 	if w.ApprovalThreshold < 0 || w.ApprovalThreshold > 1 {
-		bad = append(bad, "approval threshold must be between 0 and 1")
+		bad["approval_threshold"] = "must be between 0 and 1"
+	}
+	if len(w.CustomInstructions) > 4000 {
+		bad["custom_instructions"] = "must be at most 4000 characters"
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(bad, "; "))
+		return bad
 	}
 	return nil
 }
 
 func scanWorkspace(row pgx.Row) (Workspace, error) {
 	var w Workspace
-	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.Timezone, &w.AssistantName, &w.Role, &w.Personality,
+	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.Timezone, &w.PhoneRegion, &w.AssistantName, &w.Role, &w.Personality,
 		&w.CustomInstructions, &w.ApprovalMode, &w.ApprovalThreshold, &w.AutoIntents)
 	return w, err
 }
 
 // CreateWorkspace creates a business with the default persona and policy.
-func (s *Service) CreateWorkspace(ctx context.Context, db database.DBTX, slug, name, timezone string) (Workspace, error) {
+func (s *Service) CreateWorkspace(ctx context.Context, db database.DBTX, slug, name, timezone, phoneRegion string) (Workspace, error) {
 	if _, err := time.LoadLocation(timezone); err != nil || timezone == "" {
 		return Workspace{}, fmt.Errorf("%w: timezone %q is not an IANA zone such as Europe/London", ErrInvalid, timezone)
 	}
+	if phoneRegion == "" {
+		phoneRegion = "US"
+	}
+	if !regionPattern.MatchString(strings.ToUpper(phoneRegion)) {
+		return Workspace{}, fmt.Errorf("%w: phone region %q must be a two-letter country code such as GB", ErrInvalid, phoneRegion)
+	}
+	if !slugPattern.MatchString(slug) {
+		return Workspace{}, fmt.Errorf("%w: slug %q must be 2-63 lower-case letters, digits or dashes", ErrInvalid, slug)
+	}
+	if strings.TrimSpace(name) == "" {
+		return Workspace{}, fmt.Errorf("%w: name is required", ErrInvalid)
+	}
 	var id int64
-	if err := db.QueryRow(ctx, s.q.InsertWorkspace, slug, name, timezone).Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, s.q.InsertWorkspace, slug, strings.TrimSpace(name), timezone, strings.ToUpper(phoneRegion)).Scan(&id); err != nil {
+		if strings.Contains(err.Error(), "workspaces_slug_key") {
+			return Workspace{}, fmt.Errorf("%w: a workspace with slug %q already exists", ErrInvalid, slug)
+		}
 		return Workspace{}, fmt.Errorf("conversation: create workspace %q: %w", slug, err)
 	}
 	return s.Workspace(ctx, db, id)
@@ -119,7 +166,7 @@ func (s *Service) UpdateSettings(ctx context.Context, db database.DBTX, w Worksp
 		w.AutoIntents = []string{}
 	}
 	tag, err := db.Exec(ctx, s.q.UpdateSettings, w.ID, w.Name, w.Timezone, w.AssistantName, w.Role,
-		w.Personality, w.CustomInstructions, w.ApprovalMode, w.ApprovalThreshold, w.AutoIntents)
+		w.Personality, w.CustomInstructions, w.ApprovalMode, w.ApprovalThreshold, w.AutoIntents, w.PhoneRegion)
 	if err != nil {
 		return fmt.Errorf("conversation: update settings: %w", err)
 	}

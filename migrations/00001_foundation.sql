@@ -7,6 +7,7 @@ CREATE TABLE workspaces (
     slug                text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
     name                text NOT NULL CHECK (name <> ''),
     timezone            text NOT NULL DEFAULT 'UTC',
+    phone_region        text NOT NULL DEFAULT 'US' CHECK (phone_region ~ '^[A-Z]{2}$'),
     language            text NOT NULL DEFAULT 'english',
     assistant_name      text NOT NULL DEFAULT 'Ava',
     role                text NOT NULL DEFAULT 'receptionist',

@@ -1,0 +1,90 @@
+// Package admin is the owner's side of frontdesk: the server-rendered admin UI (inbox,
+// drafts, settings, portal links) and the JSON API under /api/v1, both on fiber.
+package admin
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels/portal"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/webui"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+// Options are the admin surface's dependencies.
+type Options struct {
+	Pool          *pgxpool.Pool
+	Accounts      *Accounts
+	Conversations *conversation.Service
+	Portal        *portal.Store
+	Knowledge     *knowledge.Store
+	Booking       *booking.Store
+	Hub           *live.Hub
+	Assets        *webui.Assets
+	Log           *slog.Logger
+	BaseURL       string
+	SecretKey     []byte
+	SessionTTL    time.Duration
+	PortalLinkTTL time.Duration
+	SecureCookies bool
+	Done          <-chan struct{}
+}
+
+// Handler serves the admin UI and the owner API.
+type Handler struct {
+	Options
+	pages *webui.Templates
+}
+
+// NewHandler parses the admin templates.
+func NewHandler(opts Options) (*Handler, error) {
+	pages, err := webui.ParseTemplates(templateFS, "templates", opts.Assets)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Options: opts, pages: pages}, nil
+}
+
+// Register adds the admin UI and API routes.
+func (h *Handler) Register(app *fiber.App) {
+	app.Get("/admin/login", h.loginPage)
+	app.Post("/admin/login", h.login)
+
+	ui := app.Group("/admin", h.requireUser, h.checkCSRF)
+	ui.Post("/logout", h.logout)
+	ui.Get("/", h.inbox)
+	ui.Get("/conversations/:id<int>", h.inbox)
+	ui.Get("/partials/conversations", h.conversationListPartial)
+	ui.Get("/partials/conversations/:id<int>", h.threadPartial)
+	ui.Post("/drafts/:id<int>/approve", h.approveDraft)
+	ui.Post("/drafts/:id<int>/reject", h.rejectDraft)
+	ui.Get("/settings", h.settingsPage)
+	ui.Post("/settings", h.saveSettings)
+	ui.Get("/portal-links", h.portalLinksPage)
+	ui.Post("/portal-links", h.createPortalLinkUI)
+	ui.Get("/events", h.events)
+
+	api := app.Group("/api/v1", h.requireToken)
+	api.Post("/portal-links", h.apiCreatePortalLink)
+	api.Get("/conversations", h.apiConversations)
+	api.Get("/conversations/:id<int>/messages", h.apiMessages)
+	api.Get("/drafts", h.apiDrafts)
+	api.Post("/drafts/:id<int>/approve", h.apiApprove)
+	api.Post("/drafts/:id<int>/reject", h.apiReject)
+}
+
+// csrfToken binds a form to the session that rendered it.
+func (h *Handler) csrfToken(sessionToken string) string {
+	m := hmac.New(sha256.New, h.SecretKey)
+	m.Write([]byte("csrf:" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,13 @@
+package admin
+
+import (
+	"embed"
+	_ "embed"
+)
+
+//go:embed queries.sql
+var accountsSQL string
+
+//go:embed templates/*.html
+var templateFS embed.FS
+

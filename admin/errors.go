@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"errors"
+	"html/template"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/portal"
+	"github.com/frontdesk/frontdesk/conversation"
+)
+
+// statusOf maps domain errors to HTTP statuses; unknown errors are 500s.
+func statusOf(err error) int {
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		return fe.Code
+	case errors.Is(err, conversation.ErrNotFound), errors.Is(err, portal.ErrBadLink):
+		return fiber.StatusNotFound
+	case errors.Is(err, conversation.ErrTooLong):
+		return fiber.StatusRequestEntityTooLarge
+	case errors.Is(err, conversation.ErrDecided):
+		return fiber.StatusConflict
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCredentials), errors.Is(err, portal.ErrNoSession):
+		return fiber.StatusUnauthorized
+	case errors.Is(err, portal.ErrTooManyTry):
+		return fiber.StatusTooManyRequests
+	case errors.Is(err, conversation.ErrEmptyMessage), errors.Is(err, conversation.ErrInvalid),
+		errors.Is(err, ErrInvalidInput), errors.Is(err, channels.ErrBadPhone), errors.Is(err, portal.ErrBadCode):
+		return fiber.StatusUnprocessableEntity
+	default:
+		return fiber.StatusInternalServerError
+	}
+}
+
+// messageOf is what a person is told: the error without the package prefixes.
+func messageOf(err error) string {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return fe.Message
+	}
+	msg := err.Error()
+	for _, prefix := range []string{"conversation: ", "admin: ", "portal: "} {
+		msg = strings.ReplaceAll(msg, prefix, "")
+	}
+	return msg
+}
+
+// ErrorHandler is the one place errors become HTTP responses: JSON {"error": "..."} for
+// API and fetch routes, a short page for browsers. Unexpected errors are logged and
+// their details kept out of the response.
+func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		status := statusOf(err)
+		msg := messageOf(err)
+		if status >= 500 {
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "error", err)
+			msg = "something went wrong on our side; please try again"
+		}
+		if wantsJSON(c) {
+			return c.Status(status).JSON(fiber.Map{"error": msg})
+		}
+		c.Status(status).Type("html", "utf-8")
+		return c.SendString("<!doctype html><meta name=viewport content=\"width=device-width\"><title>Error</title>" +
+			"<body style=\"font-family:system-ui;margin:2rem\"><h1>" + template.HTMLEscapeString(msg) +
+			"</h1></body>")
+	}
+}
+
+func wantsJSON(c *fiber.Ctx) bool {
+	p := c.Path()
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/c/") ||
+		strings.Contains(c.Get(fiber.HeaderAccept), "application/json") ||
+		strings.HasPrefix(c.Get(fiber.HeaderContentType), "application/json")
+}

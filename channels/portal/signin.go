@@ -1,0 +1,139 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/conversation"
+)
+
+// start shows the public page of a workspace, where a customer asks for a code.
+func (h *Handler) start(c *fiber.Ctx) error {
+	ws, err := h.Conversations.WorkspaceBySlug(c.Context(), h.Pool, c.Params("slug"))
+	if errors.Is(err, conversation.ErrNotFound) {
+		return h.errorPage(c, fiber.StatusNotFound, "Not found", "There is no business at this address.")
+	}
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "start.html", fiber.Map{"Title": ws.Name, "BusinessName": ws.Name, "Slug": ws.Slug})
+}
+
+// issueCode makes and delivers a one-time code; it returns the phone in E.164.
+func (h *Handler) issueCode(ctx context.Context, slug, rawPhone, name string) (conversation.Workspace, string, error) {
+	ws, err := h.Conversations.WorkspaceBySlug(ctx, h.Pool, slug)
+	if err != nil {
+		return ws, "", err
+	}
+	phone, err := channels.NormalizePhone(rawPhone, ws.PhoneRegion)
+	if err != nil {
+		return ws, "", err
+	}
+	if _, err := h.Conversations.UpsertContact(ctx, h.Pool, ws.ID, phone, strings.TrimSpace(name), channels.Portal); err != nil {
+		return ws, "", err
+	}
+	code, err := h.Store.CreateCode(ctx, h.Pool, ws.ID, phone)
+	if err != nil {
+		return ws, "", err
+	}
+	// No SMS channel exists yet: the code goes to the log for the business to read out.
+	h.Log.Info("portal one-time code", "workspace", ws.Slug, "phone", phone, "code", code)
+	return ws, phone, nil
+}
+
+// signIn checks a code and returns a new session token.
+func (h *Handler) signIn(ctx context.Context, slug, rawPhone, code string) (string, error) {
+	ws, err := h.Conversations.WorkspaceBySlug(ctx, h.Pool, slug)
+	if err != nil {
+		return "", err
+	}
+	phone, err := channels.NormalizePhone(rawPhone, ws.PhoneRegion)
+	if err != nil {
+		return "", err
+	}
+	if err := h.Store.CheckCode(ctx, h.Pool, ws.ID, phone, strings.TrimSpace(code)); err != nil {
+		return "", err
+	}
+	contactID, err := h.Conversations.UpsertContact(ctx, h.Pool, ws.ID, phone, "", channels.Portal)
+	if err != nil {
+		return "", err
+	}
+	return h.Store.CreateSession(ctx, h.Pool, ws.ID, contactID, h.SessionTTL)
+}
+
+func (h *Handler) requestCode(c *fiber.Ctx) error {
+	slug, phone := c.Params("slug"), c.FormValue("phone")
+	ws, e164, err := h.issueCode(c.Context(), slug, phone, c.FormValue("name"))
+	if errors.Is(err, channels.ErrBadPhone) {
+		return h.page(c, fiber.StatusUnprocessableEntity, "start.html", fiber.Map{
+			"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": phone,
+			"Error": "Please enter a mobile number we can text, with its country code if it is not local.",
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "start.html", fiber.Map{
+		"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": e164, "AskCode": true,
+	})
+}
+
+func (h *Handler) verifyCode(c *fiber.Ctx) error {
+	slug, phone := c.Params("slug"), c.FormValue("phone")
+	token, err := h.signIn(c.Context(), slug, phone, c.FormValue("code"))
+	if errors.Is(err, ErrBadCode) || errors.Is(err, ErrTooManyTry) {
+		ws, _ := h.Conversations.WorkspaceBySlug(c.Context(), h.Pool, slug)
+		return h.page(c, fiber.StatusUnprocessableEntity, "start.html", fiber.Map{
+			"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": phone, "AskCode": true, "Error": err.Error(),
+		})
+	}
+	if err != nil {
+		return err
+	}
+	h.setCookie(c, token)
+	return c.Redirect("/c", fiber.StatusSeeOther)
+}
+
+type codeBody struct {
+	Workspace string `json:"workspace"`
+	Phone     string `json:"phone"`
+	Name      string `json:"name"`
+	Code      string `json:"code"`
+	LinkToken string `json:"link_token"`
+}
+
+func (h *Handler) apiRequestCode(c *fiber.Ctx) error {
+	var b codeBody
+	if err := c.BodyParser(&b); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "the body must be JSON like {\"workspace\": \"slug\", \"phone\": \"+1...\"}")
+	}
+	if _, _, err := h.issueCode(c.Context(), b.Workspace, b.Phone, b.Name); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"status": "code sent"})
+}
+
+func (h *Handler) apiCreateSession(c *fiber.Ctx) error {
+	var b codeBody
+	if err := c.BodyParser(&b); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "the body must be JSON with link_token, or workspace, phone and code")
+	}
+	var token string
+	var err error
+	switch {
+	case b.LinkToken != "":
+		token, err = h.Store.OpenLink(c.Context(), h.Pool, b.LinkToken, h.SessionTTL)
+	case b.Workspace != "" && b.Phone != "" && b.Code != "":
+		token, err = h.signIn(c.Context(), b.Workspace, b.Phone, b.Code)
+	default:
+		return fiber.NewError(fiber.StatusBadRequest, "give link_token, or workspace, phone and code")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"session_token": token})
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/frontdesk/frontdesk/admin"
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels/portal"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/webui"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+// app is everything a running frontdesk holds.
+type app struct {
+	cfg       config.Config
+	log       *slog.Logger
+	pool      *pgxpool.Pool
+	conv      *conversation.Service
+	accounts  *admin.Accounts
+	knowledge *knowledge.Store
+	booking   *booking.Store
+	portal    *portal.Store
+	jobs      *river.Client[pgx.Tx]
+	hub       *live.Hub
+	http      *fiber.App
+	// done closes when the server shuts down, ending live streams.
+	done chan struct{}
+}
+
+type appOptions struct {
+	// workers is whether this process works jobs (false: insert only).
+	workers bool
+}
+
+func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOptions) (*app, error) {
+	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{})}
+	var err error
+	if a.knowledge, err = knowledge.NewStore(); err != nil {
+		return nil, err
+	}
+	if a.booking, err = booking.NewStore(); err != nil {
+		return nil, err
+	}
+	if a.portal, err = portal.NewStore(); err != nil {
+		return nil, err
+	}
+	if a.accounts, err = admin.NewAccounts(); err != nil {
+		return nil, err
+	}
+	a.conv, err = conversation.New(conversation.Options{
+		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking,
+		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
+		MaxMessage: cfg.MaxMessage,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	workers := river.NewWorkers()
+	a.conv.AddWorkers(workers)
+	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river")}
+	if opts.workers {
+		riverCfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+	}
+	if a.jobs, err = river.NewClient(riverpgxv5.New(pool), riverCfg); err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	a.conv.Attach(a.jobs)
+	a.hub = live.NewHub(pool, log)
+
+	secret := []byte(cfg.SecretKey)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+		log.Warn("FRONTDESK_SECRET_KEY is not set: using a random key, so open forms break on restart and nodes cannot share sessions' CSRF tokens")
+	}
+	assets, err := webui.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	adminH, err := admin.NewHandler(admin.Options{
+		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
+		Booking: a.booking, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
+	})
+	if err != nil {
+		return nil, err
+	}
+	portalH, err := portal.NewHandler(portal.Options{
+		Pool: pool, Store: a.portal, Conversations: a.conv, Hub: a.hub, Assets: assets, Log: log,
+		SessionTTL: cfg.PortalTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	a.http = fiber.New(fiber.Config{
+		AppName:               "frontdesk",
+		ErrorHandler:          admin.ErrorHandler(log),
+		BodyLimit:             2 << 20,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+	})
+	a.http.Use(recover.New(), requestid.New(), a.accessLog)
+	a.http.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	a.http.Get("/readyz", a.ready)
+	a.http.Get("/static/:hash/:name", assets.Serve)
+	a.http.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/admin", fiber.StatusSeeOther) })
+	adminH.Register(a.http)
+	portalH.Register(a.http)
+	return a, nil
+}
+
+func (a *app) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.pool.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
+	}
+	return c.SendString("ready")
+}
+
+// accessLog logs each request with its id, except the noisy health checks and assets.
+func (a *app) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	p := c.Path()
+	if p == "/healthz" || p == "/readyz" || len(p) > 8 && p[:8] == "/static/" {
+		return err
+	}
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = 0 // the error handler sets it after us
+	}
+	a.log.Debug("http", "method", c.Method(), "path", p, "status", status,
+		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.Locals("requestid"))
+	return err
+}

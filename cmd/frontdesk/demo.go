@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/config"
+)
+
+const (
+	demoSlug     = "bright-smile"
+	demoEmail    = "owner@bright-smile.example"
+	demoPassword = "frontdesk-demo"
+	demoPhone    = "+447700900123"
+)
+
+// demoDocuments are the clinic's knowledge snippets: what the assistant may answer from.
+var demoDocuments = []struct{ title, text string }{ //nolint:gochecknoglobals // read-only seed data
+	{"Prices", "A routine check-up and cleaning costs £65 and takes 30 minutes.\n\n" +
+		"Teeth whitening starts at £250 for a single session.\n\n" +
+		"An emergency appointment costs £90, and we keep slots free every weekday morning."},
+	{"Location and parking", "Bright Smile Dental is at 12 Harley Row, London W1G 9PF, two minutes from Regent's Park station.\n\n" +
+		"There is paid street parking on Harley Row, and the clinic is step-free with a lift to the first floor."},
+	{"Insurance and payment", "We accept Bupa, AXA Health and Denplan insurance, and card or contactless payment.\n\n" +
+		"Payment is taken at the end of each visit."},
+	{"New patients", "New patients are welcome. Please arrive 10 minutes early to fill in a medical history form.\n\n" +
+		"Children under 16 must come with a parent or guardian."},
+}
+
+var demoHours = []booking.Window{ //nolint:gochecknoglobals // read-only seed data
+	{Weekday: time.Monday, Opens: "09:00", Closes: "17:30"},
+	{Weekday: time.Tuesday, Opens: "09:00", Closes: "17:30"},
+	{Weekday: time.Wednesday, Opens: "09:00", Closes: "19:00"},
+	{Weekday: time.Thursday, Opens: "09:00", Closes: "17:30"},
+	{Weekday: time.Friday, Opens: "09:00", Closes: "16:00"},
+	{Weekday: time.Saturday, Opens: "09:00", Closes: "13:00"},
+}
+
+// seedDemo creates the demo clinic unless it exists, and returns it.
+func seedDemo(ctx context.Context, a *app) (conversation.Workspace, error) {
+	w, err := a.conv.WorkspaceBySlug(ctx, a.pool, demoSlug)
+	if err == nil {
+		return w, nil
+	}
+	if !errors.Is(err, conversation.ErrNotFound) {
+		return w, err
+	}
+	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+		if w, err = a.conv.CreateWorkspace(ctx, tx, demoSlug, "Bright Smile Dental", "Europe/London", "GB"); err != nil {
+			return err
+		}
+		w.AssistantName, w.Role, w.Personality = "Ava", "dental", "friendly"
+		w.CustomInstructions = "Never give medical advice; offer an appointment instead."
+		if err := a.conv.UpdateSettings(ctx, tx, w, "demo"); err != nil {
+			return err
+		}
+		if _, err := a.accounts.CreateUser(ctx, tx, w.ID, demoEmail, "Dr. Sam Patel", "owner", demoPassword); err != nil {
+			return err
+		}
+		for _, d := range demoDocuments {
+			if _, err := a.knowledge.AddText(ctx, tx, w.ID, d.title, d.text); err != nil {
+				return err
+			}
+		}
+		return a.booking.SetHours(ctx, tx, w.ID, demoHours)
+	})
+	return w, err
+}
+
+func demo(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	seedOnly := fs.Bool("seed-only", false, "seed the demo business and exit")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(cfg, log, pool, appOptions{workers: true})
+	if err != nil {
+		return err
+	}
+	w, err := seedDemo(ctx, a)
+	if err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	contactID, err := a.conv.UpsertContact(ctx, pool, w.ID, demoPhone, "Jane Doe", channels.Portal)
+	if err != nil {
+		return err
+	}
+	link, err := a.portal.CreateLink(ctx, pool, w.ID, contactID, cfg.PortalLinkTTL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, `
+frontdesk demo: %s
+
+  Admin UI:        %s/admin
+  Sign in as:      %s
+  Password:        %s
+
+  Customer portal: %s/p/%s
+                   (a chat link for the demo customer, Jane Doe; open it on a phone-sized window)
+  Public page:     %s/w/%s
+                   (anyone can start a chat; the one-time code is printed in this log)
+
+`, w.Name, cfg.BaseURL, demoEmail, demoPassword, cfg.BaseURL, link, cfg.BaseURL, w.Slug)
+	if *seedOnly {
+		return nil
+	}
+	return a.run(ctx, true, nil)
+}
+

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+)
+
+func requireFlags(fs *flag.FlagSet, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if fs.Lookup(n).Value.String() == "" {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s needs %s", fs.Name(), strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func createWorkspace(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("workspaces create", flag.ContinueOnError)
+	slug := fs.String("slug", "", "short name used in URLs, e.g. bright-smile")
+	name := fs.String("name", "", "the business's name")
+	tz := fs.String("timezone", "", "IANA time zone, e.g. Europe/London")
+	region := fs.String("region", "US", "country of local phone numbers, e.g. GB")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := requireFlags(fs, "slug", "name", "timezone"); err != nil {
+		return err
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(cfg, log, pool, appOptions{})
+	if err != nil {
+		return err
+	}
+	w, err := a.conv.CreateWorkspace(ctx, pool, *slug, *name, *tz, *region)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created workspace %s (id %d)\n", w.Slug, w.ID)
+	return nil
+}
+
+// readPassword reads a password from the terminal without echo, or a line of stdin.
+func readPassword(in io.Reader, out io.Writer) (string, error) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(out, "Password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(out)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func createUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("users create", flag.ContinueOnError)
+	slug := fs.String("workspace", "", "workspace slug")
+	email := fs.String("email", "", "the user's email, used to sign in")
+	name := fs.String("name", "", "the user's name")
+	role := fs.String("role", "owner", "owner or staff")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := requireFlags(fs, "workspace", "email"); err != nil {
+		return err
+	}
+	if *role != "owner" && *role != "staff" {
+		return fmt.Errorf("--role must be owner or staff, not %q", *role)
+	}
+	password, err := readPassword(in, out)
+	if err != nil {
+		return fmt.Errorf("read password: %w", err)
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(cfg, log, pool, appOptions{})
+	if err != nil {
+		return err
+	}
+	w, err := a.conv.WorkspaceBySlug(ctx, pool, *slug)
+	if err != nil {
+		return err
+	}
+	u, err := a.accounts.CreateUser(ctx, pool, w.ID, *email, *name, *role, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created %s %s in workspace %s\n", u.Role, u.Email, w.Slug)
+	return nil
+}
+
+func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("tokens create", flag.ContinueOnError)
+	slug := fs.String("workspace", "", "workspace slug")
+	name := fs.String("name", "cli", "a label to recognise the token by")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := requireFlags(fs, "workspace"); err != nil {
+		return err
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(cfg, log, pool, appOptions{})
+	if err != nil {
+		return err
+	}
+	w, err := a.conv.WorkspaceBySlug(ctx, pool, *slug)
+	if err != nil {
+		return err
+	}
+	token, err := a.accounts.CreateToken(ctx, pool, w.ID, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "API token for %s (shown once; store it safely): %s\n", w.Slug, token)
+	return nil
+}

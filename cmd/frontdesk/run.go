@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+)
+
+const usage = `frontdesk — a self-hosted AI front desk for small businesses
+
+Usage:
+  frontdesk <command> [flags]
+
+Commands:
+  serve                 serve the admin UI, portal and API, and run the job workers
+  migrate               apply database migrations (idempotent)
+  demo                  set up a demo dental clinic and serve it
+  workspaces create     create a business: --slug S --name N --timezone TZ [--region GB]
+  users create          add a user: --workspace S --email E [--role owner|staff]; password from stdin
+  tokens create         make an API token: --workspace S [--name N]
+  bench ingest          measure portal ingest throughput against a direct-pgx baseline
+
+Configuration is read from the environment; see README.md (DATABASE_URL,
+FRONTDESK_ADDR, FRONTDESK_BASE_URL, FRONTDESK_SECRET_KEY, ...).
+`
+
+// errUsage marks a bad command line; the usage text has been printed.
+var errUsage = errors.New("see `frontdesk --help`")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	cmd, rest := args[0], args[1:]
+	if (cmd == "workspaces" || cmd == "users" || cmd == "tokens" || cmd == "bench") && len(rest) > 0 {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, rest)
+	case "migrate":
+		return migrate(ctx, cfg, log)
+	case "demo":
+		return demo(ctx, cfg, log, rest, stdout)
+	case "workspaces create":
+		return createWorkspace(ctx, cfg, log, rest, stdout)
+	case "users create":
+		return createUser(ctx, cfg, log, rest, stdin, stdout)
+	case "tokens create":
+		return createToken(ctx, cfg, log, rest, stdout)
+	default:
+		return fmt.Errorf("unknown command %q: %w", strings.Join(args, " "), errUsage)
+	}
+}
+
+func newLogger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

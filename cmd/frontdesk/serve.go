@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+type serveFlags struct {
+	migrate     bool
+	noWorkers   bool
+	workersOnly bool
+}
+
+func parseServeFlags(name string, args []string) (serveFlags, error) {
+	var f serveFlags
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.BoolVar(&f.migrate, "migrate", true, "apply pending migrations on start (false: refuse to start on an old schema)")
+	fs.BoolVar(&f.noWorkers, "no-workers", false, "serve HTTP only; other nodes work the jobs")
+	fs.BoolVar(&f.workersOnly, "workers-only", false, "work jobs only; serve no HTTP")
+	if err := fs.Parse(args); err != nil {
+		return f, errUsage
+	}
+	if f.noWorkers && f.workersOnly {
+		return f, errors.New("--no-workers and --workers-only exclude each other")
+	}
+	return f, nil
+}
+
+// prepareDatabase opens the pool and brings the schema up to date (or checks it is).
+func prepareDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*pgxpool.Pool, error) {
+	pool, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		err = database.Migrate(ctx, pool, log)
+	} else {
+		err = database.CheckSchema(ctx, pool)
+	}
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	f, err := parseServeFlags("serve", args)
+	if err != nil {
+		return err
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, f.migrate)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newApp(cfg, log, pool, appOptions{workers: !f.noWorkers})
+	if err != nil {
+		return err
+	}
+	return a.run(ctx, !f.workersOnly, nil)
+}
+
+// run serves until ctx ends, then shuts down gracefully: stop taking requests, end live
+// streams, and let running jobs finish. ready, if set, receives the listening address.
+func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) error {
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHub()
+	go a.hub.Run(hubCtx)
+
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	errc := make(chan error, 1)
+	if serveHTTP {
+		ln, err := net.Listen("tcp", a.cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+		}
+		a.log.Info("frontdesk is serving", "addr", ln.Addr().String(), "admin", a.cfg.BaseURL+"/admin")
+		if ready != nil {
+			ready <- ln.Addr().String()
+		}
+		go func() { errc <- a.http.Listener(ln) }()
+	} else {
+		a.log.Info("frontdesk is working jobs only")
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	a.log.Info("shutting down")
+	close(a.done)
+	if serveHTTP {
+		if err := a.http.ShutdownWithTimeout(10 * time.Second); err != nil {
+			a.log.Warn("http shutdown", "error", err)
+		}
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.jobs.Stop(stopCtx); err != nil {
+		a.log.Warn("jobs did not finish in time", "error", err)
+	}
+	return serveErr
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	pool.Close()
+	log.Info("database is up to date")
+	return nil
+}
