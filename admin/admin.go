@@ -73,13 +73,14 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/portal-links", h.createPortalLinkUI)
 	ui.Get("/events", h.events)
 
-	api := app.Group("/api/v1", h.requireToken)
-	api.Post("/portal-links", h.apiCreatePortalLink)
-	api.Get("/conversations", h.apiConversations)
-	api.Get("/conversations/:id<int>/messages", h.apiMessages)
-	api.Get("/drafts", h.apiDrafts)
-	api.Post("/drafts/:id<int>/approve", h.apiApprove)
-	api.Post("/drafts/:id<int>/reject", h.apiReject)
+	// The token check is per route: a group middleware would also guard the portal's
+	// routes under /api/v1/portal, which use customer sessions instead.
+	app.Post("/api/v1/portal-links", h.requireToken, h.apiCreatePortalLink)
+	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
+	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
+	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)
+	app.Post("/api/v1/drafts/:id<int>/approve", h.requireToken, h.apiApprove)
+	app.Post("/api/v1/drafts/:id<int>/reject", h.requireToken, h.apiReject)
 }
 
 // csrfToken binds a form to the session that rendered it.

@@ -20,7 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/webui"
 )
 
-//go:embed templates
+//go:embed templates/*.html
 var templateFS embed.FS
 
 // CookieName holds the portal session token.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -29,8 +30,9 @@ type testServer struct {
 func startServer(t *testing.T) *testServer {
 	t.Helper()
 	pool := dbtest.New(t)
+	addr := freeAddr(t)
 	cfg := config.Config{
-		DatabaseURL: "unused", Addr: "127.0.0.1:0", LogFormat: "text", LogLevel: "warn",
+		DatabaseURL: "unused", Addr: addr, BaseURL: "http://" + addr, LogFormat: "text", LogLevel: "warn",
 		SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
 		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
 	}
@@ -48,16 +50,13 @@ func startServer(t *testing.T) *testServer {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- a.run(runCtx, true, ready) }()
-	var addr string
 	select {
-	case addr = <-ready:
+	case <-ready:
 	case err := <-done:
 		t.Fatalf("server did not start: %v", err)
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not start in time")
 	}
-	// Links and redirects must point at the real port.
-	a.cfg.BaseURL = "http://" + addr
 	s := &testServer{app: a, url: "http://" + addr, ws: ws}
 	s.stop = func() {
 		cancel()
@@ -72,7 +71,17 @@ func startServer(t *testing.T) *testServer {
 	return s
 }
 
-// browser returns an HTTP client that keeps cookies and does not follow redirects.
+// freeAddr finds a free loopback port for the server's links to name.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+// browserClient returns an HTTP client that keeps cookies and does not follow redirects.
 func browserClient(t *testing.T) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)

@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return createUser(ctx, cfg, log, rest, stdin, stdout)
 	case "tokens create":
 		return createToken(ctx, cfg, log, rest, stdout)
+	case "bench ingest":
+		return benchIngest(ctx, cfg, log, rest, stdout)
 	default:
 		return fmt.Errorf("unknown command %q: %w", strings.Join(args, " "), errUsage)
 	}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) *http.Response {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	return resp, readAll(t, resp.Body)
+}
+
+func login(t *testing.T, s *testServer, c *http.Client) {
+	t.Helper()
+	resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {demoPassword}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/admin", resp.Header.Get("Location"))
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func TestAdminUI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+
+	t.Run("RedirectsToLogin", func(t *testing.T) {
+		resp, _ := get(t, c, s.url+"/admin")
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Contains(t, resp.Header.Get("Location"), "/admin/login")
+	})
+	t.Run("WrongPassword", func(t *testing.T) {
+		resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {"nope"}})
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		require.Contains(t, readAll(t, resp.Body), "wrong email or password")
+	})
+
+	login(t, s, c)
+	owner := s.ownerAPI(t, s.ws.ID)
+	customer := s.portalSession(t, owner, "+447700900461", "Sam Lee")
+	_, msg := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "Where are you located?"})
+	d := waitDraft(t, owner, msg["id"].(float64))
+
+	resp, page := get(t, c, s.url+"/admin")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "Sam Lee")
+	require.Contains(t, page, "Where are you located?")
+	require.Contains(t, page, "Harley Row", "the draft answers from the clinic's documents")
+	m := csrfField.FindStringSubmatch(page)
+	require.NotNil(t, m)
+	csrf := m[1]
+	approveURL := s.url + "/admin/drafts/" + formatID(d["id"]) + "/approve"
+
+	t.Run("CSRFRequired", func(t *testing.T) {
+		resp := postForm(t, c, approveURL, url.Values{"content": {"forged"}})
+		require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	})
+	t.Run("EmptyEditRefused", func(t *testing.T) {
+		resp := postForm(t, c, approveURL, url.Values{"_csrf": {csrf}, "content": {"  "}})
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	})
+	t.Run("EditAndApprove", func(t *testing.T) {
+		resp := postForm(t, c, approveURL, url.Values{"_csrf": {csrf}, "content": {"We are at 12 Harley Row."}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Eventually(t, func() bool {
+			_, body := customer.do("GET", "/api/v1/portal/messages", nil)
+			return strings.Contains(toJSON(t, body), "We are at 12 Harley Row.")
+		}, 20e9, 50e6)
+	})
+	t.Run("SettingsShowFieldErrors", func(t *testing.T) {
+		resp := postForm(t, c, s.url+"/admin/settings", url.Values{"_csrf": {csrf}, "name": {"Bright Smile"},
+			"timezone": {"Mars/Olympus"}, "phone_region": {"GB"}, "assistant_name": {"Ava"}, "role": {"dental"},
+			"personality": {"friendly"}, "approval_mode": {"review_all"}, "approval_threshold": {"0.8"}})
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+		require.Contains(t, readAll(t, resp.Body), `&#34;Mars/Olympus&#34; is not an IANA time zone`)
+	})
+	t.Run("SettingsSave", func(t *testing.T) {
+		resp := postForm(t, c, s.url+"/admin/settings", url.Values{"_csrf": {csrf}, "name": {"Bright Smile"},
+			"timezone": {"Europe/London"}, "phone_region": {"GB"}, "assistant_name": {"Max"}, "role": {"dental"},
+			"personality": {"formal"}, "approval_mode": {"auto_threshold"}, "approval_threshold": {"0.7"},
+			"auto_intents": {"opening_hours", "location"}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		w, err := s.app.conv.Workspace(context.Background(), s.app.pool, s.ws.ID)
+		require.NoError(t, err)
+		require.Equal(t, "Max", w.AssistantName)
+		require.Equal(t, "formal", w.Personality)
+		require.Equal(t, []string{"opening_hours", "location"}, w.AutoIntents)
+		_, page := get(t, c, s.url+"/admin/settings")
+		require.Contains(t, page, `value="location" checked`)
+	})
+	t.Run("PortalLinkWithQRCode", func(t *testing.T) {
+		resp := postForm(t, c, s.url+"/admin/portal-links", url.Values{"_csrf": {csrf}, "contact_phone": {"07700 900999"}, "contact_name": {"Kim"}})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		body := readAll(t, resp.Body)
+		require.Contains(t, body, s.url+"/p/pl_")
+		require.Contains(t, body, "data:image/png;base64,")
+	})
+	t.Run("Logout", func(t *testing.T) {
+		resp := postForm(t, c, s.url+"/admin/logout", url.Values{"_csrf": {csrf}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		resp, _ = get(t, c, s.url+"/admin")
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	})
+}

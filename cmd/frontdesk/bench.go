@@ -1,0 +1,459 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/live"
+)
+
+// The ingest target of the issue: acknowledged portal messages per second, and the share
+// of the direct-pgx baseline's throughput the HTTP path must keep.
+const (
+	benchTargetRate  = 1500.0
+	benchTargetRatio = 0.6
+)
+
+// The baseline runs the statements conversation.Ingest runs. They are copies of
+// conversation/queries.sql's OpenConversation and InsertInbound (that package keeps its
+// queries unexported); bench_test.go fails when the two drift apart.
+const (
+	benchOpenConversation = `INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
+DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
+RETURNING id;`
+	benchInsertInbound = `INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text, external_id, created_at)
+VALUES ($1, $2, 'inbound', 'contact', $3, $4, $5, $6)
+ON CONFLICT (workspace_id, channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+RETURNING id;`
+)
+
+// benchText is what every benchmark message says: a typical short customer message.
+const benchText = "Hi! Could I book a check-up and clean next Tuesday morning? Any time before 11 works for me."
+
+type benchFlags struct {
+	concurrency, messages, contacts, warmup int
+	cpuProfile                              string
+}
+
+func parseBenchFlags(args []string) (benchFlags, error) {
+	var f benchFlags
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	fs.IntVar(&f.concurrency, "concurrency", 32, "concurrent senders (HTTP clients, and pgx goroutines for the baseline)")
+	fs.IntVar(&f.messages, "messages", 5000, "measured messages per side")
+	fs.IntVar(&f.contacts, "contacts", 200, "customers the messages are spread over, each with a portal session")
+	fs.IntVar(&f.warmup, "warmup", 200, "unmeasured messages sent per side first (0: none)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured frontdesk (HTTP) run to this file")
+	if err := fs.Parse(args); err != nil {
+		return f, errUsage
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("bench ingest takes no arguments, got %q: %w", strings.Join(fs.Args(), " "), errUsage)
+	}
+	var errs []error
+	for _, p := range []struct {
+		name string
+		v    int
+	}{{"concurrency", f.concurrency}, {"messages", f.messages}, {"contacts", f.contacts}} {
+		if p.v < 1 {
+			errs = append(errs, fmt.Errorf("--%s must be a positive number, got %d", p.name, p.v))
+		}
+	}
+	if f.warmup < 0 {
+		errs = append(errs, fmt.Errorf("--warmup must be zero or more, got %d", f.warmup))
+	}
+	return f, errors.Join(errs...)
+}
+
+// benchResult is one measured run.
+type benchResult struct {
+	n, errors int
+	elapsed   time.Duration
+	latencies []time.Duration // sorted; successful requests only
+	firstErrs []string        // a few distinct failures, to report
+}
+
+func (r benchResult) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.n-r.errors) / r.elapsed.Seconds()
+}
+
+// percentile is the nearest-rank percentile of the successful requests' latencies.
+func (r benchResult) percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(r.latencies)))) - 1
+	return r.latencies[max(0, min(i, len(r.latencies)-1))]
+}
+
+// drive calls send for messages 0..n-1 from concurrency goroutines and times each call.
+func drive(ctx context.Context, concurrency, n int, send func(ctx context.Context, i int) error) (benchResult, error) {
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		res  = benchResult{n: n}
+	)
+	start := time.Now()
+	for range min(concurrency, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat := make([]time.Duration, 0, n/concurrency+1)
+			var fails []string
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					break
+				}
+				t0 := time.Now()
+				err := send(ctx, i)
+				d := time.Since(t0)
+				if err != nil {
+					fails = append(fails, err.Error())
+					continue
+				}
+				lat = append(lat, d)
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			res.errors += len(fails)
+			for _, f := range fails {
+				if len(res.firstErrs) < 5 && !slices.Contains(res.firstErrs, f) {
+					res.firstErrs = append(res.firstErrs, f)
+				}
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	slices.Sort(res.latencies)
+	return res, nil
+}
+
+// benchContact is a customer messages are sent as.
+type benchContact struct {
+	id    int64
+	token string // portal session token
+}
+
+// benchWorkspace creates a fresh workspace with n contacts, each with a portal session.
+func benchWorkspace(ctx context.Context, a *app, slug, name string, n int) (conversation.Workspace, []benchContact, error) {
+	var w conversation.Workspace
+	contacts := make([]benchContact, n)
+	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+		var err error
+		if w, err = a.conv.CreateWorkspace(ctx, tx, slug, name, "UTC", "US"); err != nil {
+			return err
+		}
+		for i := range contacts {
+			phone := fmt.Sprintf("+1555%07d", i)
+			c := &contacts[i]
+			if c.id, err = a.conv.UpsertContact(ctx, tx, w.ID, phone, fmt.Sprintf("Bench Customer %d", i), channels.Portal); err != nil {
+				return err
+			}
+			if c.token, err = a.portal.CreateSession(ctx, tx, w.ID, c.id, time.Hour); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return w, contacts, err
+}
+
+// benchServe serves the app's HTTP on a free loopback port until ctx ends, and returns
+// its address and a function that waits for the shutdown.
+func benchServe(ctx context.Context, a *app, log *slog.Logger) (string, func() error, error) {
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.run(ctx, true, ready) }()
+	select {
+	case addr := <-ready:
+		return addr, func() error { return <-done }, nil
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "start jobs") {
+			return "", nil, fmt.Errorf("serve: %w", err)
+		}
+		// app.run starts the River client unconditionally, and River refuses to start a
+		// client without queues, as an insert-only app (appOptions{workers: false}) is.
+		// Serve exactly the same fiber app and live hub ourselves, without job workers.
+		log.Warn("app.run cannot serve without job workers; serving the same HTTP app directly", "error", err)
+		return benchServeHTTP(ctx, a)
+	case <-time.After(30 * time.Second):
+		return "", nil, errors.New("serve: the server did not start in 30s")
+	}
+}
+
+// benchServeHTTP is app.run without the job client: live hub plus the fiber app.
+func benchServeHTTP(ctx context.Context, a *app) (string, func() error, error) {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	go a.hub.Run(hubCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- a.http.Listener(ln) }()
+	wait := func() error {
+		var serveErr error
+		select {
+		case <-ctx.Done():
+		case serveErr = <-errc:
+		}
+		close(a.done)
+		if err := a.http.ShutdownWithTimeout(10 * time.Second); err != nil && serveErr == nil {
+			serveErr = err
+		}
+		stopHub()
+		return serveErr
+	}
+	return ln.Addr().String(), wait, nil
+}
+
+func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) (err error) {
+	f, err := parseBenchFlags(args)
+	if err != nil {
+		return err
+	}
+	pool, err := prepareDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	cfg.Addr = "127.0.0.1:0"
+	a, err := newApp(cfg, log, pool, appOptions{workers: false})
+	if err != nil {
+		return err
+	}
+
+	// Whatever happens from here, remove what the benchmark wrote.
+	var wsIDs []int64
+	defer func() {
+		if cerr := benchCleanup(context.WithoutCancel(ctx), a, wsIDs); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
+	fdWS, fdContacts, err := benchWorkspace(ctx, a, "bench-"+stamp, "Bench ingest (frontdesk)", f.contacts)
+	if err != nil {
+		return fmt.Errorf("bench: set up: %w", err)
+	}
+	wsIDs = append(wsIDs, fdWS.ID)
+	baseWS, baseContacts, err := benchWorkspace(ctx, a, "bench-"+stamp+"-baseline", "Bench ingest (baseline)", f.contacts)
+	if err != nil {
+		return fmt.Errorf("bench: set up: %w", err)
+	}
+	wsIDs = append(wsIDs, baseWS.ID)
+
+	runCtx, stopServer := context.WithCancel(ctx)
+	defer stopServer()
+	addr, waitServer, err := benchServe(runCtx, a, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopServer()
+		if serr := waitServer(); serr != nil {
+			err = errors.Join(err, fmt.Errorf("bench: server: %w", serr))
+		}
+	}()
+
+	// The frontdesk side: the real HTTP app over keep-alive connections.
+	client := &http.Client{
+		Timeout: 60 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               nil,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        2 * f.concurrency,
+			MaxIdleConnsPerHost: 2 * f.concurrency,
+			IdleConnTimeout:     90 * time.Second,
+			DisableCompression:  true,
+		},
+	}
+	defer client.CloseIdleConnections()
+	postURL := "http://" + addr + "/api/v1/portal/messages"
+	post := func(prefix string) func(ctx context.Context, i int) error {
+		return func(ctx context.Context, i int) error {
+			c := fdContacts[i%len(fdContacts)]
+			body := fmt.Appendf(nil, `{"text":%q,"client_id":"%s%d"}`, benchText, prefix, i)
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, postURL, bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+				return fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
+			}
+			_, err = io.Copy(io.Discard, resp.Body) // read to the end so the connection is reused
+			return err
+		}
+	}
+
+	// The baseline: the same writes as conversation.Ingest, straight over pgx.
+	direct := func(prefix string) func(ctx context.Context, i int) error {
+		return func(ctx context.Context, i int) error {
+			c := baseContacts[i%len(baseContacts)]
+			ext := "client:" + strconv.FormatInt(c.id, 10) + ":" + prefix + strconv.Itoa(i)
+			now := time.Now()
+			return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+				var convID, msgID int64
+				if err := tx.QueryRow(ctx, benchOpenConversation, baseWS.ID, c.id, channels.Portal, now).Scan(&convID); err != nil {
+					return fmt.Errorf("open conversation: %w", err)
+				}
+				if err := tx.QueryRow(ctx, benchInsertInbound, baseWS.ID, convID, channels.Portal, benchText, &ext, now).Scan(&msgID); err != nil {
+					return fmt.Errorf("insert message: %w", err)
+				}
+				if _, err := a.jobs.InsertTx(ctx, tx, conversation.ProcessMessageArgs{WorkspaceID: baseWS.ID, MessageID: msgID}, nil); err != nil {
+					return fmt.Errorf("queue processing: %w", err)
+				}
+				return live.Publish(ctx, tx, live.Event{
+					WorkspaceID: baseWS.ID, Kind: "message", ConversationID: convID, ContactID: c.id,
+				})
+			})
+		}
+	}
+
+	if f.warmup > 0 {
+		for _, send := range []func(context.Context, int) error{post("w"), direct("w")} {
+			r, err := drive(ctx, f.concurrency, f.warmup, send)
+			if err != nil {
+				return err
+			}
+			if r.errors > 0 {
+				return fmt.Errorf("bench: %d of %d warm-up messages failed: %s", r.errors, r.n, strings.Join(r.firstErrs, "; "))
+			}
+		}
+	}
+
+	var stopProfile func()
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: cpu profile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("bench: cpu profile: %w", err)
+		}
+		stopProfile = pprof.StopCPUProfile
+		defer func() {
+			if stopProfile != nil {
+				stopProfile()
+			}
+		}()
+	}
+	fd, err := drive(ctx, f.concurrency, f.messages, post("m"))
+	if err != nil {
+		return err
+	}
+	if stopProfile != nil {
+		stopProfile()
+		stopProfile = nil
+	}
+	base, err := drive(ctx, f.concurrency, f.messages, direct("m"))
+	if err != nil {
+		return err
+	}
+
+	benchReport(out, f, a, fd, base)
+	if fd.errors > 0 || base.errors > 0 {
+		return fmt.Errorf("bench: %d frontdesk and %d baseline messages failed", fd.errors, base.errors)
+	}
+	return nil
+}
+
+func benchReport(out io.Writer, f benchFlags, a *app, fd, base benchResult) {
+	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms" }
+	fmt.Fprintf(out, "frontdesk bench ingest: %d messages per side, %d concurrent, %d contacts, %d warm-up; pool max %d conns, GOMAXPROCS %d\n\n",
+		f.messages, f.concurrency, f.contacts, f.warmup, a.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tmsgs/s\tp50\tp99\terrors\t")
+	for _, row := range []struct {
+		name string
+		r    benchResult
+	}{{"frontdesk (HTTP)", fd}, {"baseline (pgx)", base}} {
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%d\t\n", row.name, row.r.rate(), ms(row.r.percentile(0.50)), ms(row.r.percentile(0.99)), row.r.errors)
+	}
+	_ = tw.Flush()
+	ratio := 0.0
+	if base.rate() > 0 {
+		ratio = fd.rate() / base.rate()
+	}
+	verdict := "met"
+	if fd.rate() < benchTargetRate || ratio < benchTargetRatio {
+		verdict = "NOT met"
+	}
+	fmt.Fprintf(out, "\nratio frontdesk/baseline (throughput): %.2f\n", ratio)
+	fmt.Fprintf(out, "target (>= %.0f msgs/s and >= %.1f of baseline): %s\n", benchTargetRate, benchTargetRatio, verdict)
+	for _, row := range []struct {
+		name string
+		r    benchResult
+	}{{"frontdesk", fd}, {"baseline", base}} {
+		for _, e := range row.r.firstErrs {
+			fmt.Fprintf(out, "%s error: %s\n", row.name, e)
+		}
+	}
+}
+
+// benchCleanup deletes the benchmark's workspaces (which cascades to everything in them)
+// and the process_message jobs queued for them.
+func benchCleanup(ctx context.Context, a *app, wsIDs []int64) error {
+	if len(wsIDs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+		ids := make([]string, len(wsIDs))
+		for i, id := range wsIDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM river_job
+WHERE kind = 'process_message' AND args->>'workspace_id' = ANY($1)`, ids); err != nil {
+			return fmt.Errorf("bench: clean up jobs: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM workspaces WHERE id = ANY($1)", wsIDs); err != nil {
+			return fmt.Errorf("bench: clean up workspaces: %w", err)
+		}
+		return nil
+	})
+}
