@@ -10,4 +10,3 @@ var accountsSQL string
 
 //go:embed templates/*.html
 var templateFS embed.FS
-

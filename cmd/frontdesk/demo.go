@@ -122,4 +122,3 @@ frontdesk demo: %s
 	}
 	return a.run(ctx, true, nil)
 }
-
