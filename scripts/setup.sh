@@ -8,6 +8,8 @@ DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frontdesk?sslmod
 TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/frontdesk_test?sslmode=disable}
 WITH_CHROMIUM=${WITH_CHROMIUM:-0}
 
+export PGOPTIONS="-c client_min_messages=warning"
+
 log() { printf '[setup] %s\n' "$*"; }
 
 apt_updated=0
@@ -96,10 +98,26 @@ if [ "$WITH_CHROMIUM" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
 fi
 
-# 5. Go, when missing.
-if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
-  need_root golang
-  log "installing Go from Debian's packages"
-  apt_install golang-go
+# 5. Go 1.26 or newer. Debian's golang-go is too old, so the toolchain comes from the Go
+# module proxy (golang.org/toolchain), the same place `go` itself fetches toolchains from.
+GO_VERSION=${GO_VERSION:-1.26.8}
+go_ok() {
+  local v
+  v=$(PATH=/usr/local/go/bin:$PATH go env GOVERSION 2>/dev/null | sed 's/^go//') || return 1
+  [ -n "$v" ] && [ "$(printf '%s\n1.26\n' "$v" | sort -V | head -n1)" = "1.26" ]
+}
+if ! go_ok; then
+  need_root "Go $GO_VERSION"
+  command -v curl >/dev/null && command -v unzip >/dev/null || apt_install curl unzip ca-certificates
+  arch=$(dpkg --print-architecture)
+  log "installing Go $GO_VERSION from the Go module proxy"
+  work=$(mktemp -d)
+  curl -fsSL -o "$work/go.zip" "${GOPROXY_URL:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip"
+  unzip -q "$work/go.zip" -d "$work"
+  rm -rf /usr/local/go
+  mv "$work/golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch" /usr/local/go
+  chmod +x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/* 2>/dev/null || true
+  rm -rf "$work"
+  go_ok || { echo "setup: Go $GO_VERSION did not install" >&2; exit 1; }
 fi
 log "ready: $DATABASE_URL"
