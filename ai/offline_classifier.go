@@ -25,6 +25,10 @@ var cues = map[string][]string{ //nolint:gochecknoglobals // read-only table
 	IntentGreeting:   {" hi ", " hello", " hey", "good morning", "good afternoon", "good evening"},
 }
 
+// weight makes a specific request outweigh the general words it contains ("reschedule
+// my appointment" also matches booking's "schedule" and "appointment").
+var weight = map[string]int{IntentReschedule: 2, IntentCancel: 2, IntentComplaint: 2, IntentHuman: 2} //nolint:gochecknoglobals // read-only table
+
 // precedence breaks ties: a request beats a pleasantry.
 var precedence = []string{ //nolint:gochecknoglobals // read-only table
 	IntentComplaint, IntentHuman, IntentCancel, IntentReschedule, IntentBook,
@@ -39,7 +43,7 @@ func (OfflineClassifier) Classify(_ context.Context, text string) (Classificatio
 		score := 0
 		for _, cue := range cues[intent] {
 			if strings.Contains(norm, cue) {
-				score++
+				score += max(weight[intent], 1)
 			}
 		}
 		if score > bestScore {
@@ -48,7 +52,7 @@ func (OfflineClassifier) Classify(_ context.Context, text string) (Classificatio
 	}
 	switch {
 	case best != "":
-		conf := 0.6 + 0.15*float64(bestScore-1)
+		conf := 0.6 + 0.1*float64(bestScore-1)
 		if conf > 0.95 {
 			conf = 0.95
 		}

@@ -14,7 +14,7 @@ type OfflineDrafter struct{}
 
 // voice is how a personality opens, closes and defers.
 type voice struct {
-	hello, close, defer_, sorry string
+	hello, close, later, sorry string
 }
 
 var voices = map[string]voice{ //nolint:gochecknoglobals // read-only table
@@ -59,7 +59,7 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		if answer := extract(req.Message, req.Sources); answer != "" {
 			body = answer
 		} else {
-			body = v.defer_
+			body = v.later
 			d.NeedsHuman = true
 		}
 	}
