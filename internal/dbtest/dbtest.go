@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,6 +69,7 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, name string) error {
 		return err
 	}
 	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(424242)") //nolint:errcheck // released with the connection anyway
+	dropStale(ctx, admin, name)
 	var exists bool
 	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		return err
@@ -91,6 +93,30 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, name string) error {
 	}
 	_, err = admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s", building, name))
 	return err
+}
+
+// dropStale removes what killed test runs left behind: databases of processes that are
+// gone, and templates of older migrations.
+func dropStale(ctx context.Context, admin *pgx.Conn, current string) {
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'fdtest\\_%' OR datname LIKE 'fdtmpl\\_%'")
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		stale := strings.HasPrefix(n, "fdtmpl_") && n != current && n != current+"_build"
+		var pid int
+		if _, err := fmt.Sscanf(n, "fdtest_%d_", &pid); err == nil {
+			_, statErr := os.Stat(fmt.Sprintf("/proc/%d", pid))
+			stale = os.IsNotExist(statErr)
+		}
+		if stale {
+			_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
+		}
+	}
 }
 
 // New returns a pool on a fresh, migrated database that is dropped when the test ends.
