@@ -117,8 +117,13 @@ func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, job *river.Job[Send
 	if extID != "" {
 		ext = &extID
 	}
+	// A reply a person rewrote is theirs; one approved as drafted is the assistant's.
+	sender, aiWritten := "ai", true
+	if d.status == "edited" {
+		sender, aiWritten = "user", false
+	}
 	var msgID int64
-	if err := tx.QueryRow(ctx, s.q.InsertOutbound, ws, d.conversationID, "ai", d.channel, d.content, ext, d.id, true).Scan(&msgID); err != nil {
+	if err := tx.QueryRow(ctx, s.q.InsertOutbound, ws, d.conversationID, sender, d.channel, d.content, ext, d.id, aiWritten).Scan(&msgID); err != nil {
 		return fmt.Errorf("conversation: store sent reply of draft %d: %w", d.id, err)
 	}
 	if _, err := tx.Exec(ctx, s.q.MarkSent, ws, d.id); err != nil {
