@@ -277,3 +277,22 @@ func TestTenantIsolation(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, list)
 }
+
+func TestNewestMessageSupersedesOlderDrafts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	in := channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900128"}
+	in.Text = "hello"
+	first, err := b.svc.Ingest(ctx, in)
+	require.NoError(t, err)
+	in.Text = "are you open on Monday?"
+	second, err := b.svc.Ingest(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, first.ConversationID, second.ConversationID)
+
+	// Both jobs run at once; whichever order they commit in, only the newest draft waits.
+	workJobs(t, b, "process_message")
+	require.Equal(t, "superseded", b.draftFor(t, first.MessageID).Status)
+	require.Equal(t, "pending", b.draftFor(t, second.MessageID).Status)
+}

@@ -53,6 +53,14 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 	}
 
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		// A newer message already drafted makes this draft stale from birth.
+		var stale bool
+		if err := tx.QueryRow(ctx, s.q.LockConversation, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
+			return fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
+		}
+		if stale {
+			status = "superseded"
+		}
 		var draftID int64
 		err := tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
 			d.Sources, d.Provider, d.NeedsHuman, status).Scan(&draftID)

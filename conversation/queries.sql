@@ -176,3 +176,12 @@ WHERE workspace_id = $1 AND id = $2;
 INSERT INTO contact_addresses (workspace_id, channel, address, contact_id)
 VALUES ($1, $2, $3, $4)
 ON CONFLICT (workspace_id, channel, address) DO UPDATE SET contact_id = EXCLUDED.contact_id;
+
+-- name: LockConversation
+-- Serialises drafting within one conversation, so "newest message wins" holds.
+SELECT EXISTS (
+    SELECT 1 FROM drafts
+    WHERE workspace_id = $1 AND conversation_id = $2 AND message_id > $3
+) FROM conversations
+WHERE workspace_id = $1 AND id = $2
+FOR UPDATE;
