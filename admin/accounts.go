@@ -2,9 +2,6 @@ package admin
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -15,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 )
 
@@ -54,23 +52,10 @@ func NewAccounts() (*Accounts, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	var err error
-	if a.dummyHash, err = argon2id.CreateHash(NewSecret(""), argon2id.DefaultParams); err != nil {
+	if a.dummyHash, err = argon2id.CreateHash(secret.New(""), argon2id.DefaultParams); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	return a, nil
-}
-
-// NewSecret returns a random URL-safe token with a prefix naming what it is.
-func NewSecret(prefix string) string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand never fails on Linux
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
-}
-
-// HashSecret is how tokens are stored: a lookup key, never the token itself.
-func HashSecret(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
 }
 
 // CreateUser adds a user with an argon2id password hash.
@@ -122,8 +107,8 @@ func (a *Accounts) Authenticate(ctx context.Context, db database.DBTX, email, pa
 
 // CreateSession starts a server-side session and returns its token (for the cookie).
 func (a *Accounts) CreateSession(ctx context.Context, db database.DBTX, u User, ttl time.Duration) (string, error) {
-	token := NewSecret("fds_")
-	if _, err := db.Exec(ctx, a.q.InsertSession, u.WorkspaceID, HashSecret(token), u.ID, time.Now().Add(ttl)); err != nil {
+	token := secret.New("fds_")
+	if _, err := db.Exec(ctx, a.q.InsertSession, u.WorkspaceID, secret.Hash(token), u.ID, time.Now().Add(ttl)); err != nil {
 		return "", fmt.Errorf("admin: create session: %w", err)
 	}
 	return token, nil
@@ -132,7 +117,7 @@ func (a *Accounts) CreateSession(ctx context.Context, db database.DBTX, u User, 
 // SessionUser returns the user of a live session.
 func (a *Accounts) SessionUser(ctx context.Context, db database.DBTX, token string) (User, error) {
 	var u User
-	err := db.QueryRow(ctx, a.q.SessionUser, HashSecret(token)).Scan(&u.WorkspaceID, &u.ID, &u.Email, &u.Name, &u.Role, &u.hash)
+	err := db.QueryRow(ctx, a.q.SessionUser, secret.Hash(token)).Scan(&u.WorkspaceID, &u.ID, &u.Email, &u.Name, &u.Role, &u.hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, ErrUnauthorized
 	}
@@ -144,7 +129,7 @@ func (a *Accounts) SessionUser(ctx context.Context, db database.DBTX, token stri
 
 // EndSession deletes a session.
 func (a *Accounts) EndSession(ctx context.Context, db database.DBTX, token string) error {
-	if _, err := db.Exec(ctx, a.q.DeleteSession, HashSecret(token)); err != nil {
+	if _, err := db.Exec(ctx, a.q.DeleteSession, secret.Hash(token)); err != nil {
 		return fmt.Errorf("admin: end session: %w", err)
 	}
 	return nil
@@ -152,9 +137,9 @@ func (a *Accounts) EndSession(ctx context.Context, db database.DBTX, token strin
 
 // CreateToken makes an API token for a workspace and returns it; only its hash is kept.
 func (a *Accounts) CreateToken(ctx context.Context, db database.DBTX, ws int64, name string) (string, error) {
-	token := NewSecret("fdt_")
+	token := secret.New("fdt_")
 	var id int64
-	if err := db.QueryRow(ctx, a.q.InsertToken, ws, HashSecret(token), name).Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, a.q.InsertToken, ws, secret.Hash(token), name).Scan(&id); err != nil {
 		return "", fmt.Errorf("admin: create token: %w", err)
 	}
 	return token, nil
@@ -163,7 +148,7 @@ func (a *Accounts) CreateToken(ctx context.Context, db database.DBTX, ws int64, 
 // TokenWorkspace returns the workspace an API token belongs to.
 func (a *Accounts) TokenWorkspace(ctx context.Context, db database.DBTX, token string) (int64, error) {
 	var ws int64
-	err := db.QueryRow(ctx, a.q.TokenWorkspace, HashSecret(token)).Scan(&ws)
+	err := db.QueryRow(ctx, a.q.TokenWorkspace, secret.Hash(token)).Scan(&ws)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, ErrUnauthorized
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/big"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 )
 
@@ -49,17 +49,6 @@ func NewStore() (*Store, error) {
 	return s, nil
 }
 
-func newToken(prefix string) string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand never fails on Linux
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
-}
-
-func hash(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
-}
-
 // Session is a customer signed in to the portal.
 type Session struct {
 	WorkspaceID   int64
@@ -73,8 +62,8 @@ type Session struct {
 
 // CreateLink makes a link token that signs the contact in to the portal until it expires.
 func (s *Store) CreateLink(ctx context.Context, db database.DBTX, ws, contactID int64, ttl time.Duration) (string, error) {
-	token := newToken("pl_")
-	if _, err := db.Exec(ctx, s.q.InsertLink, ws, hash(token), contactID, time.Now().Add(ttl)); err != nil {
+	token := secret.New("pl_")
+	if _, err := db.Exec(ctx, s.q.InsertLink, ws, secret.Hash(token), contactID, time.Now().Add(ttl)); err != nil {
 		return "", fmt.Errorf("portal: create link: %w", err)
 	}
 	return token, nil
@@ -83,7 +72,7 @@ func (s *Store) CreateLink(ctx context.Context, db database.DBTX, ws, contactID 
 // OpenLink exchanges a link token for a new session token.
 func (s *Store) OpenLink(ctx context.Context, db database.DBTX, linkToken string, ttl time.Duration) (string, error) {
 	var ws, contactID int64
-	err := db.QueryRow(ctx, s.q.LinkContact, hash(linkToken)).Scan(&ws, &contactID)
+	err := db.QueryRow(ctx, s.q.LinkContact, secret.Hash(linkToken)).Scan(&ws, &contactID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", ErrBadLink
 	}
@@ -95,8 +84,8 @@ func (s *Store) OpenLink(ctx context.Context, db database.DBTX, linkToken string
 
 // CreateSession starts a portal session for a contact.
 func (s *Store) CreateSession(ctx context.Context, db database.DBTX, ws, contactID int64, ttl time.Duration) (string, error) {
-	token := newToken("ps_")
-	if _, err := db.Exec(ctx, s.q.InsertSession, ws, hash(token), contactID, time.Now().Add(ttl)); err != nil {
+	token := secret.New("ps_")
+	if _, err := db.Exec(ctx, s.q.InsertSession, ws, secret.Hash(token), contactID, time.Now().Add(ttl)); err != nil {
 		return "", fmt.Errorf("portal: create session: %w", err)
 	}
 	return token, nil
@@ -108,7 +97,7 @@ func (s *Store) Session(ctx context.Context, db database.DBTX, token string) (Se
 	if token == "" {
 		return ps, ErrNoSession
 	}
-	err := db.QueryRow(ctx, s.q.SessionContact, hash(token)).Scan(&ps.WorkspaceID, &ps.ContactID, &ps.Slug,
+	err := db.QueryRow(ctx, s.q.SessionContact, secret.Hash(token)).Scan(&ps.WorkspaceID, &ps.ContactID, &ps.Slug,
 		&ps.BusinessName, &ps.AssistantName, &ps.ContactName, &ps.ContactPhone)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ps, ErrNoSession
@@ -121,7 +110,7 @@ func (s *Store) Session(ctx context.Context, db database.DBTX, token string) (Se
 
 // EndSession signs the customer out.
 func (s *Store) EndSession(ctx context.Context, db database.DBTX, token string) error {
-	if _, err := db.Exec(ctx, s.q.DeleteSession, hash(token)); err != nil {
+	if _, err := db.Exec(ctx, s.q.DeleteSession, secret.Hash(token)); err != nil {
 		return fmt.Errorf("portal: end session: %w", err)
 	}
 	return nil

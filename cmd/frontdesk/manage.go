@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 )
 
@@ -41,21 +42,14 @@ func createWorkspace(ctx context.Context, cfg config.Config, log *slog.Logger, a
 	if err := requireFlags(fs, "slug", "name", "timezone"); err != nil {
 		return err
 	}
-	pool, err := prepareDatabase(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	a, err := newApp(cfg, log, pool, appOptions{})
-	if err != nil {
-		return err
-	}
-	w, err := a.conv.CreateWorkspace(ctx, pool, *slug, *name, *tz, *region)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "created workspace %s (id %d)\n", w.Slug, w.ID)
-	return nil
+	return withApp(ctx, cfg, log, func(a *app) error {
+		w, err := a.conv.CreateWorkspace(ctx, a.pool, *slug, *name, *tz, *region)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "created workspace %s (id %d)\n", w.Slug, w.ID)
+		return nil
+	})
 }
 
 // readPassword reads a password from the terminal without echo, or a line of stdin.
@@ -92,25 +86,14 @@ func createUser(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	if err != nil {
 		return fmt.Errorf("read password: %w", err)
 	}
-	pool, err := prepareDatabase(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	a, err := newApp(cfg, log, pool, appOptions{})
-	if err != nil {
-		return err
-	}
-	w, err := a.conv.WorkspaceBySlug(ctx, pool, *slug)
-	if err != nil {
-		return err
-	}
-	u, err := a.accounts.CreateUser(ctx, pool, w.ID, *email, *name, *role, password)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "created %s %s in workspace %s\n", u.Role, u.Email, w.Slug)
-	return nil
+	return inWorkspace(ctx, cfg, log, *slug, func(a *app, w conversation.Workspace) error {
+		u, err := a.accounts.CreateUser(ctx, a.pool, w.ID, *email, *name, *role, password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "created %s %s in workspace %s\n", u.Role, u.Email, w.Slug)
+		return nil
+	})
 }
 
 func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
@@ -123,6 +106,29 @@ func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err := requireFlags(fs, "workspace"); err != nil {
 		return err
 	}
+	return inWorkspace(ctx, cfg, log, *slug, func(a *app, w conversation.Workspace) error {
+		token, err := a.accounts.CreateToken(ctx, a.pool, w.ID, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "API token for %s (shown once; store it safely): %s\n", w.Slug, token)
+		return nil
+	})
+}
+
+// inWorkspace runs fn with an app on a migrated database and the workspace of slug.
+func inWorkspace(ctx context.Context, cfg config.Config, log *slog.Logger, slug string, fn func(*app, conversation.Workspace) error) error {
+	return withApp(ctx, cfg, log, func(a *app) error {
+		w, err := a.conv.WorkspaceBySlug(ctx, a.pool, slug)
+		if err != nil {
+			return err
+		}
+		return fn(a, w)
+	})
+}
+
+// withApp runs fn with an app (no workers) on a migrated database.
+func withApp(ctx context.Context, cfg config.Config, log *slog.Logger, fn func(*app) error) error {
 	pool, err := prepareDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return err
@@ -132,14 +138,5 @@ func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err != nil {
 		return err
 	}
-	w, err := a.conv.WorkspaceBySlug(ctx, pool, *slug)
-	if err != nil {
-		return err
-	}
-	token, err := a.accounts.CreateToken(ctx, pool, w.ID, *name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "API token for %s (shown once; store it safely): %s\n", w.Slug, token)
-	return nil
+	return fn(a)
 }
