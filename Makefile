@@ -3,7 +3,10 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: setup demo test build bench
+GOLANGCI_LINT_VERSION := v2.15.0
+GOBIN := $(shell go env GOPATH)/bin
+
+.PHONY: setup demo test build bench lint
 
 setup:
 	bash scripts/setup.sh
@@ -17,7 +20,14 @@ demo: setup build
 test:
 	WITH_CHROMIUM=1 bash scripts/setup.sh
 	go vet ./...
+	$(MAKE) lint
 	go test -count=1 -timeout 20m ./...
+
+# golangci-lint is built from the Go module proxy once (it takes minutes on 2 cores).
+lint:
+	@test -x $(GOBIN)/golangci-lint && $(GOBIN)/golangci-lint version 2>/dev/null | grep -q "$(GOLANGCI_LINT_VERSION:v%=%)" \
+	  || go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	$(GOBIN)/golangci-lint run ./...
 
 bench: setup build
 	./bin/frontdesk bench ingest

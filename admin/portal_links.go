@@ -80,7 +80,7 @@ func (h *Handler) createPortalLinkUI(c *fiber.Ctx) error {
 	if err != nil {
 		if statusOf(err) == fiber.StatusUnprocessableEntity {
 			c.Status(fiber.StatusUnprocessableEntity)
-			return h.renderPortalLinks(c, fiber.Map{"Phone": phone, "Name": name, "Errors": conversation.FieldErrors{"contact_phone": messageOf(err)}})
+			return h.renderPortalLinks(c, fiber.Map{"Phone": phone, "Name": name, "Errors": conversation.ValidationError{"contact_phone": messageOf(err)}})
 		}
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 var autoIntents = []string{ai.IntentGreeting, ai.IntentHours, ai.IntentLocation, ai.IntentPricing, //nolint:gochecknoglobals // read-only table
 	ai.IntentThanks, ai.IntentQuestion, ai.IntentBook, ai.IntentReschedule, ai.IntentCancel}
 
-func (h *Handler) renderSettings(c *fiber.Ctx, w conversation.Workspace, errs conversation.FieldErrors, saved bool) error {
+func (h *Handler) renderSettings(c *fiber.Ctx, w conversation.Workspace, errs conversation.ValidationError, saved bool) error {
 	return h.pages.Render(c, "settings.html", fiber.Map{
 		"Title": "Settings", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "settings",
 		"Roles": conversation.Roles, "Personalities": conversation.Personalities, "Modes": conversation.ApprovalModes,
@@ -54,14 +54,14 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	for _, v := range args.PeekMulti("auto_intents") {
 		w.AutoIntents = append(w.AutoIntents, string(v))
 	}
-	errs := conversation.FieldErrors{}
+	errs := conversation.ValidationError{}
 	if t, err := strconv.ParseFloat(c.FormValue("approval_threshold"), 32); err != nil {
 		errs["approval_threshold"] = "must be a number between 0 and 1, such as 0.85"
 	} else {
 		w.ApprovalThreshold = float32(t)
 	}
 	err = h.Conversations.UpdateSettings(c.Context(), h.Pool, w, u.Email)
-	var fe conversation.FieldErrors
+	var fe conversation.ValidationError
 	if errors.As(err, &fe) || len(errs) > 0 {
 		for k, v := range fe {
 			errs[k] = v

@@ -50,10 +50,10 @@ func (w Workspace) Location() *time.Location {
 	return time.UTC
 }
 
-// FieldErrors says what is wrong with each field of a form, by field name.
-type FieldErrors map[string]string
+// ValidationError says what is wrong with each field of a form, by field name.
+type ValidationError map[string]string
 
-func (fe FieldErrors) Error() string {
+func (fe ValidationError) Error() string {
 	keys := make([]string, 0, len(fe))
 	for k := range fe {
 		keys = append(keys, k)
@@ -66,12 +66,12 @@ func (fe FieldErrors) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
-// Unwrap makes FieldErrors match ErrInvalid.
-func (fe FieldErrors) Unwrap() error { return ErrInvalid }
+// Unwrap makes ValidationError match ErrInvalid.
+func (fe ValidationError) Unwrap() error { return ErrInvalid }
 
 // Validate checks settings a person edits.
 func (w Workspace) Validate() error {
-	bad := FieldErrors{}
+	bad := ValidationError{}
 	if strings.TrimSpace(w.Name) == "" {
 		bad["name"] = "name is required"
 	}

@@ -11,20 +11,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func postForm(t *testing.T, c *http.Client, u string, form url.Values) *http.Response {
-	t.Helper()
-	resp, err := c.PostForm(u, form)
-	require.NoError(t, err)
-	t.Cleanup(func() { resp.Body.Close() })
-	return resp
+// response is an HTTP response read whole.
+type response struct {
+	StatusCode int
+	Header     http.Header
+	Body       string
 }
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func readPage(t *testing.T, resp *http.Response, err error) response {
 	t.Helper()
-	resp, err := c.Get(u)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	return resp, readAll(t, resp.Body)
+	return response{StatusCode: resp.StatusCode, Header: resp.Header, Body: readAll(t, resp.Body)}
+}
+
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) response {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	return readPage(t, resp, err)
+}
+
+func get(t *testing.T, c *http.Client, u string) (response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	p := readPage(t, resp, err)
+	return p, p.Body
 }
 
 func login(t *testing.T, s *testServer, c *http.Client) {
@@ -49,7 +60,7 @@ func TestAdminUI(t *testing.T) {
 	t.Run("WrongPassword", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {"nope"}})
 		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-		require.Contains(t, readAll(t, resp.Body), "wrong email or password")
+		require.Contains(t, resp.Body, "wrong email or password")
 	})
 
 	login(t, s, c)
@@ -58,12 +69,12 @@ func TestAdminUI(t *testing.T) {
 	_, msg := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "Where are you located?"})
 	d := waitDraft(t, owner, msg["id"].(float64))
 
-	resp, page := get(t, c, s.url+"/admin")
+	resp, body := get(t, c, s.url+"/admin")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Contains(t, page, "Sam Lee")
-	require.Contains(t, page, "Where are you located?")
-	require.Contains(t, page, "Harley Row", "the draft answers from the clinic's documents")
-	m := csrfField.FindStringSubmatch(page)
+	require.Contains(t, body, "Sam Lee")
+	require.Contains(t, body, "Where are you located?")
+	require.Contains(t, body, "Harley Row", "the draft answers from the clinic's documents")
+	m := csrfField.FindStringSubmatch(body)
 	require.NotNil(t, m)
 	csrf := m[1]
 	approveURL := s.url + "/admin/drafts/" + formatID(d["id"]) + "/approve"
@@ -84,12 +95,12 @@ func TestAdminUI(t *testing.T) {
 			return strings.Contains(toJSON(t, body), "We are at 12 Harley Row.")
 		}, 20e9, 50e6)
 	})
-	t.Run("SettingsShowFieldErrors", func(t *testing.T) {
+	t.Run("SettingsShowValidationError", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/settings", url.Values{"_csrf": {csrf}, "name": {"Bright Smile"},
 			"timezone": {"Mars/Olympus"}, "phone_region": {"GB"}, "assistant_name": {"Ava"}, "role": {"dental"},
 			"personality": {"friendly"}, "approval_mode": {"review_all"}, "approval_threshold": {"0.8"}})
 		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-		require.Contains(t, readAll(t, resp.Body), `&#34;Mars/Olympus&#34; is not an IANA time zone`)
+		require.Contains(t, resp.Body, `&#34;Mars/Olympus&#34; is not an IANA time zone`)
 	})
 	t.Run("SettingsSave", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/settings", url.Values{"_csrf": {csrf}, "name": {"Bright Smile"},
@@ -102,15 +113,14 @@ func TestAdminUI(t *testing.T) {
 		require.Equal(t, "Max", w.AssistantName)
 		require.Equal(t, "formal", w.Personality)
 		require.Equal(t, []string{"opening_hours", "location"}, w.AutoIntents)
-		_, page := get(t, c, s.url+"/admin/settings")
-		require.Contains(t, page, `value="location" checked`)
+		_, settings := get(t, c, s.url+"/admin/settings")
+		require.Contains(t, settings, `value="location" checked`)
 	})
 	t.Run("PortalLinkWithQRCode", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/portal-links", url.Values{"_csrf": {csrf}, "contact_phone": {"07700 900999"}, "contact_name": {"Kim"}})
 		require.Equal(t, http.StatusOK, resp.StatusCode)
-		body := readAll(t, resp.Body)
-		require.Contains(t, body, s.url+"/p/pl_")
-		require.Contains(t, body, "data:image/png;base64,")
+		require.Contains(t, resp.Body, s.url+"/p/pl_")
+		require.Contains(t, resp.Body, "data:image/png;base64,")
 	})
 	t.Run("Logout", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/logout", url.Values{"_csrf": {csrf}})

@@ -231,7 +231,7 @@ func TestAdminLiveEvents(t *testing.T) {
 
 	req, err := http.NewRequest("GET", s.url+"/admin/events", nil)
 	require.NoError(t, err)
-	resp, err := client.Do(req)
+	resp, err := client.Do(req) //nolint:bodyclose // closed below; the stream is read in a goroutine
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
