@@ -12,26 +12,27 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
+	cdppage "github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk/frontdesk/channels"
 )
 
 const (
-	chromiumPath   = "/usr/bin/chromium"
-	screenshotCopy = "/tmp/frontdesk-portal.png"
-	stepTimeout    = 30 * time.Second
-	testTimeout    = 2 * time.Minute
-	pollEvery      = 50 * time.Millisecond
+	browserChromium       = "/usr/bin/chromium"
+	browserScreenshotCopy = "/tmp/frontdesk-portal.png"
+	browserStepTimeout    = 30 * time.Second
+	browserTestTimeout    = 2 * time.Minute
+	browserPollEvery      = 50 * time.Millisecond
 )
 
-// trackEventSources runs in every document before the page's own scripts and keeps each
+// browserTrackEventSources runs in every document before the page's own scripts and keeps each
 // EventSource the page opens, so the test can wait until a live stream is connected
 // instead of guessing with a sleep. It also marks the document, so a reload shows.
-const trackEventSources = `(function () {
+const browserTrackEventSources = `(function () {
   if (window.__fdSources) return;
   window.__fdSources = [];
   var Orig = window.EventSource;
@@ -51,13 +52,15 @@ const trackEventSources = `(function () {
 // approves it; the customer sees the answer arrive without reloading.
 func TestBrowserPortalToApproval(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(chromiumPath); err != nil {
+	if _, err := os.Stat(browserChromium); err != nil {
 		if os.Getenv("CI") == "" {
-			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", chromiumPath, err)
+			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", browserChromium, err)
 		}
-		t.Fatalf("CI must install Chromium at %s: %v", chromiumPath, err)
+		t.Fatalf("CI must install Chromium at %s: %v", browserChromium, err)
 	}
 
+	// The whole story must finish in time; each step has its own, shorter bound.
+	deadline := time.Now().Add(browserTestTimeout)
 	s := startServer(t)
 	ctx := context.Background()
 
@@ -68,16 +71,14 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	require.NoError(t, err)
 	link := s.url + "/p/" + token
 
-	browser := startBrowser(t)
+	browser := startChromium(t)
 	// Each person gets a browser context of their own: own cookies, own connections.
-	customer := newTab(t, browser, "customer")
-	owner := newTab(t, browser, "owner")
+	customer := newBrowserTab(t, browser, "customer")
+	owner := newBrowserTab(t, browser, "owner")
 
-	// The whole story must finish in time; each step has its own, shorter bound.
-	deadline := time.Now().Add(testTimeout)
-	step := func(tab *tab, name string, actions ...chromedp.Action[chromedp.Void]) {
+	step := func(bt *browserTab, name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		tab.do(t, deadline, name, actions...)
+		bt.do(t, deadline, name, actions...)
 	}
 
 	// 3a. The owner signs in and watches the inbox before Jane writes.
@@ -85,12 +86,12 @@ func TestBrowserPortalToApproval(t *testing.T) {
 		chromedp.Navigate(s.url+"/admin/login"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 	)
-	step(owner, "sign in",
+	step(owner, "fill in the sign-in form",
 		chromedp.SendKeys(chromedp.CSS("#email"), demoEmail),
 		chromedp.SendKeys(chromedp.CSS("#password"), demoPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#live #conv-list")),
 	)
+	owner.navigateBy(t, deadline, "sign in", chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)))
+	step(owner, "see the inbox", chromedp.WaitVisible(chromedp.CSS("#live #conv-list")))
 	require.Equal(t, s.url+"/admin", strings.TrimSuffix(owner.location(t, deadline), "/"),
 		"signing in lands on the inbox")
 	owner.waitLive(t, deadline, "/admin/events")
@@ -118,42 +119,46 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	)
 	// The sent message shows at once, from the POST's answer rather than the live stream.
 	customer.waitFor(t, deadline, 5*time.Second, "the question in the thread",
-		msgWithText("#thread .msg.inbound", question))
+		browserHasText("#thread .msg.inbound", question))
 	require.Empty(t, customer.value(t, deadline, "#text"), "the composer is emptied after sending")
 
 	// 3b. Without a reload, the conversation and the drafted reply reach the inbox.
-	owner.waitFor(t, deadline, stepTimeout, "Jane's conversation in the inbox list",
-		msgWithText("#conv-list a[data-conversation-id]", "Jane Doe"))
-	draft := owner.waitFor(t, deadline, stepTimeout, "the drafted reply in the thread pane", `(() => {
+	owner.waitFor(t, deadline, browserStepTimeout, "Jane's conversation in the inbox list",
+		browserHasText("#conv-list a[data-conversation-id]", "Jane Doe"))
+	draft := owner.waitFor(t, deadline, browserStepTimeout, "the drafted reply in the thread pane", `(() => {
 		const ta = document.querySelector("#thread-pane .draft textarea");
 		return ta && /saturday/i.test(ta.value) ? ta.value : false;
 	})()`)
 	require.Contains(t, draft, "open on Saturday from 09:00", "the offline drafter answers from the opening hours")
-	owner.waitFor(t, deadline, stepTimeout, "the question in the owner's thread",
-		msgWithText("#thread-pane .msg.inbound", question))
-	require.True(t, owner.eval(t, deadline, "check the inbox was not reloaded", `window.__fdSameDocument === true`) == "true",
+	owner.waitFor(t, deadline, browserStepTimeout, "the question in the owner's thread",
+		browserHasText("#thread-pane .msg.inbound", question))
+	require.Equal(t, "true", owner.eval(t, deadline, "check the inbox was not reloaded", `window.__fdSameDocument === true`),
 		"the draft arrived live, in the same document")
 
 	// 4. The owner rewrites the reply and approves it.
 	const reply = "Yes Jane, we are open Saturday 9am to 1pm."
-	step(owner, "edit the draft",
-		chromedp.Focus(chromedp.CSS("#thread-pane .draft textarea")),
-		chromedp.SetValue(chromedp.CSS("#thread-pane .draft textarea"), ""),
-		chromedp.SendKeys(chromedp.CSS("#thread-pane .draft textarea"), reply),
+	// Clear it as a person does: select everything and delete it. (chromedp.SetValue
+	// cannot set "": the protocol's JSON encoding drops an empty string argument.)
+	const editor = "#thread-pane .draft textarea"
+	step(owner, "clear the draft",
+		chromedp.Focus(chromedp.CSS(editor)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#thread-pane .draft textarea").select()`),
+		chromedp.SendKeys(chromedp.CSS(editor), kb.Backspace),
 	)
-	require.Equal(t, reply, owner.value(t, deadline, "#thread-pane .draft textarea"), "the edit is in the form")
-	step(owner, "approve and send",
-		chromedp.Click(chromedp.CSS("#thread-pane [data-approve]")),
-	)
+	require.Empty(t, owner.value(t, deadline, editor), "the draft is cleared")
+	step(owner, "type the owner's reply", chromedp.SendKeys(chromedp.CSS(editor), reply))
+	require.Equal(t, reply, owner.value(t, deadline, editor), "the edit is in the form")
+	owner.navigateBy(t, deadline, "approve and send", chromedp.Click(chromedp.CSS("#thread-pane [data-approve]")))
+	require.Regexp(t, `/admin/conversations/\d+$`, owner.location(t, deadline), "approving shows the conversation")
 	// Approving posts the form and shows the conversation, with the reply in it and no draft left.
-	owner.waitFor(t, deadline, stepTimeout, "the sent reply in the owner's thread",
-		msgWithText("#thread-pane .msg.outbound", "open Saturday 9am to 1pm"))
+	owner.waitFor(t, deadline, browserStepTimeout, "the sent reply in the owner's thread",
+		browserHasText("#thread-pane .msg.outbound", "open Saturday 9am to 1pm"))
 	require.False(t, owner.has(t, deadline, "#thread-pane .draft"), "no draft is left after approving")
 
 	// 5. Jane's chat, never reloaded, shows the reply.
-	customer.waitFor(t, deadline, stepTimeout, "the reply in the customer's chat",
-		msgWithText("#thread .msg.outbound", "open Saturday 9am to 1pm"))
-	require.True(t, customer.eval(t, deadline, "check the chat was not reloaded", `window.__fdSameDocument === true`) == "true",
+	customer.waitFor(t, deadline, browserStepTimeout, "the reply in the customer's chat",
+		browserHasText("#thread .msg.outbound", "open Saturday 9am to 1pm"))
+	require.Equal(t, "true", customer.eval(t, deadline, "check the chat was not reloaded", `window.__fdSameDocument === true`),
 		"the reply arrived live, in the same document")
 	inbound := customer.eval(t, deadline, "count the questions", `document.querySelectorAll("#thread .msg.inbound").length`)
 	require.Equal(t, "1", inbound, "the question is shown once")
@@ -163,29 +168,29 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "frontdesk-portal.png")
 	require.NoError(t, os.WriteFile(path, png, 0o600))
 	t.Logf("customer screenshot: %s", path)
-	if err := os.WriteFile(screenshotCopy, png, 0o644); err != nil { //nolint:gosec // meant to be looked at
-		t.Logf("could not write %s: %v", screenshotCopy, err)
+	if err := os.WriteFile(browserScreenshotCopy, png, 0o644); err != nil { //nolint:gosec // meant to be looked at
+		t.Logf("could not write %s: %v", browserScreenshotCopy, err)
 	} else {
-		t.Logf("customer screenshot copied to %s", screenshotCopy)
+		t.Logf("customer screenshot copied to %s", browserScreenshotCopy)
 	}
 
 	customer.requireNoPageErrors(t)
 	owner.requireNoPageErrors(t)
 }
 
-// msgWithText is a predicate that is true when an element matching sel contains text.
-func msgWithText(sel, text string) string {
+// browserHasText is a predicate that is true when an element matching sel contains text.
+func browserHasText(sel, text string) string {
 	s, _ := json.Marshal(sel)
 	x, _ := json.Marshal(text)
 	return fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).some(el => el.textContent.includes(%s))`, s, x)
 }
 
-// startBrowser launches headless Chromium with a fresh profile; the browser stops when
+// startChromium launches headless Chromium with a fresh profile; the browser stops when
 // the test ends, before the server does.
-func startBrowser(t *testing.T) context.Context {
+func startChromium(t *testing.T) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
+		chromedp.ExecPath(browserChromium),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -209,14 +214,14 @@ func startBrowser(t *testing.T) context.Context {
 	select {
 	case err := <-started:
 		require.NoError(t, err, "start Chromium")
-	case <-time.After(stepTimeout):
+	case <-time.After(browserStepTimeout):
 		t.Fatal("Chromium did not start in time")
 	}
 	return browserCtx
 }
 
-// tab is one person's browser tab, in a browser context of its own.
-type tab struct {
+// browserTab is one person's browser tab, in a browser context of its own.
+type browserTab struct {
 	name string
 	ctx  context.Context
 
@@ -224,14 +229,14 @@ type tab struct {
 	errors []string
 }
 
-func newTab(t *testing.T, browser context.Context, name string) *tab {
+func newBrowserTab(t *testing.T, browser context.Context, name string) *browserTab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	tb := &tab{name: name, ctx: ctx}
+	tb := &browserTab{name: name, ctx: ctx}
 	require.NoError(t, chromedp.Listen(ctx, tb.recordErrors), "%s: listen", name)
-	tb.do(t, time.Now().Add(stepTimeout), "install the live-stream tracker", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: trackEventSources})
+	tb.do(t, time.Now().Add(browserStepTimeout), "install the live-stream tracker", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: browserTrackEventSources})
 		return err
 	}))
 	return tb
@@ -239,16 +244,16 @@ func newTab(t *testing.T, browser context.Context, name string) *tab {
 
 // recordErrors keeps the page's uncaught exceptions and console errors. It runs on the
 // tab's reader goroutine, so it only appends.
-func (tb *tab) recordErrors(ev any) {
+func (tb *browserTab) recordErrors(ev any) {
 	var msg string
 	switch e := ev.(type) {
-	case *runtime.EventExceptionThrown:
+	case *cdpruntime.EventExceptionThrown:
 		msg = "exception: " + e.ExceptionDetails.Text
 		if e.ExceptionDetails.Exception != nil {
 			msg += " " + e.ExceptionDetails.Exception.Description
 		}
-	case *runtime.EventConsoleAPICalled:
-		if e.Type != runtime.ConsoleAPICalledTypeError && e.Type != runtime.ConsoleAPICalledTypeWarning {
+	case *cdpruntime.EventConsoleAPICalled:
+		if e.Type != cdpruntime.ConsoleAPICalledTypeError && e.Type != cdpruntime.ConsoleAPICalledTypeWarning {
 			return
 		}
 		parts := make([]string, 0, len(e.Args))
@@ -268,7 +273,7 @@ func (tb *tab) recordErrors(ev any) {
 	tb.mu.Unlock()
 }
 
-func (tb *tab) requireNoPageErrors(t *testing.T) {
+func (tb *browserTab) requireNoPageErrors(t *testing.T) {
 	t.Helper()
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
@@ -276,14 +281,14 @@ func (tb *tab) requireNoPageErrors(t *testing.T) {
 }
 
 // bound returns a context for one step: at most d, and never past the test's deadline.
-func (tb *tab) bound(deadline time.Time, d time.Duration) (context.Context, context.CancelFunc) {
+func (tb *browserTab) bound(deadline time.Time, d time.Duration) (context.Context, context.CancelFunc) {
 	if until := time.Now().Add(d); until.Before(deadline) {
 		deadline = until
 	}
 	return context.WithDeadline(tb.ctx, deadline)
 }
 
-func (tb *tab) fail(t *testing.T, what string, err error) {
+func (tb *browserTab) fail(t *testing.T, what string, err error) {
 	t.Helper()
 	tb.mu.Lock()
 	errs := strings.Join(tb.errors, "\n  ")
@@ -298,17 +303,32 @@ func (tb *tab) fail(t *testing.T, what string, err error) {
 	t.Fatalf("%s: %s: %v%s\npage:\n%s", tb.name, what, err, errs, html)
 }
 
-func (tb *tab) do(t *testing.T, deadline time.Time, what string, actions ...chromedp.Action[chromedp.Void]) {
+func (tb *browserTab) do(t *testing.T, deadline time.Time, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := tb.bound(deadline, stepTimeout)
+	ctx, cancel := tb.bound(deadline, browserStepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		tb.fail(t, what, err)
 	}
 }
 
+// navigateBy runs an action that loads a new page, such as submitting a form, waits
+// until the page has loaded and requires it to be a success.
+func (tb *browserTab) navigateBy(t *testing.T, deadline time.Time, what string, action chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := tb.bound(deadline, browserStepTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, action)
+	if err != nil {
+		tb.fail(t, what, err)
+	}
+	if resp == nil || resp.Status != 200 {
+		tb.fail(t, what, fmt.Errorf("the new page answered %+v", resp))
+	}
+}
+
 // waitFor polls a JavaScript predicate until it is truthy and returns its value as text.
-func (tb *tab) waitFor(t *testing.T, deadline time.Time, d time.Duration, what, predicate string) string {
+func (tb *browserTab) waitFor(t *testing.T, deadline time.Time, d time.Duration, what, predicate string) string {
 	t.Helper()
 	ctx, cancel := tb.bound(deadline, d)
 	defer cancel()
@@ -317,7 +337,7 @@ func (tb *tab) waitFor(t *testing.T, deadline time.Time, d time.Duration, what, 
 		timeout = d
 	}
 	v, err := chromedp.Run(ctx, chromedp.Poll[any](predicate,
-		chromedp.WithPollingInterval(pollEvery), chromedp.WithPollingTimeout(timeout)))
+		chromedp.WithPollingInterval(browserPollEvery), chromedp.WithPollingTimeout(timeout)))
 	if err != nil {
 		tb.fail(t, "waiting for "+what, err)
 	}
@@ -329,17 +349,17 @@ func (tb *tab) waitFor(t *testing.T, deadline time.Time, d time.Duration, what, 
 
 // waitLive waits until the page's live stream to path is connected, so that no event
 // sent from now on is missed.
-func (tb *tab) waitLive(t *testing.T, deadline time.Time, path string) {
+func (tb *browserTab) waitLive(t *testing.T, deadline time.Time, path string) {
 	t.Helper()
 	p, _ := json.Marshal(path)
-	tb.waitFor(t, deadline, stepTimeout, "the live stream "+path, fmt.Sprintf(
+	tb.waitFor(t, deadline, browserStepTimeout, "the live stream "+path, fmt.Sprintf(
 		`(window.__fdSources || []).some(es => new URL(es.url).pathname === %s && es.readyState === EventSource.OPEN)`, p))
 }
 
 // eval evaluates a JavaScript expression and returns its value as JSON text.
-func (tb *tab) eval(t *testing.T, deadline time.Time, what, expr string) string {
+func (tb *browserTab) eval(t *testing.T, deadline time.Time, what, expr string) string {
 	t.Helper()
-	ctx, cancel := tb.bound(deadline, stepTimeout)
+	ctx, cancel := tb.bound(deadline, browserStepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr))
 	if err != nil {
@@ -348,15 +368,15 @@ func (tb *tab) eval(t *testing.T, deadline time.Time, what, expr string) string 
 	return string(v)
 }
 
-func (tb *tab) has(t *testing.T, deadline time.Time, sel string) bool {
+func (tb *browserTab) has(t *testing.T, deadline time.Time, sel string) bool {
 	t.Helper()
 	s, _ := json.Marshal(sel)
 	return tb.eval(t, deadline, "look for "+sel, fmt.Sprintf(`document.querySelector(%s) !== null`, s)) == "true"
 }
 
-func (tb *tab) value(t *testing.T, deadline time.Time, sel string) string {
+func (tb *browserTab) value(t *testing.T, deadline time.Time, sel string) string {
 	t.Helper()
-	ctx, cancel := tb.bound(deadline, stepTimeout)
+	ctx, cancel := tb.bound(deadline, browserStepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
@@ -365,16 +385,16 @@ func (tb *tab) value(t *testing.T, deadline time.Time, sel string) string {
 	return v
 }
 
-func (tb *tab) location(t *testing.T, deadline time.Time) string {
+func (tb *browserTab) location(t *testing.T, deadline time.Time) string {
 	t.Helper()
 	var href string
 	require.NoError(t, json.Unmarshal([]byte(tb.eval(t, deadline, "read the location", `document.location.href`)), &href))
 	return href
 }
 
-func (tb *tab) screenshot(t *testing.T, deadline time.Time) []byte {
+func (tb *browserTab) screenshot(t *testing.T, deadline time.Time) []byte {
 	t.Helper()
-	ctx, cancel := tb.bound(deadline, stepTimeout)
+	ctx, cancel := tb.bound(deadline, browserStepTimeout)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {

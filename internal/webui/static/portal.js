@@ -8,6 +8,11 @@
   var status = document.getElementById("status");
   var lastId = Number(thread.dataset.lastId || 0);
 
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  }
+  thread.querySelectorAll("time[datetime]").forEach(function (t) { t.textContent = clock(t.getAttribute("datetime")); });
+
   function render(m) {
     if (document.getElementById("m" + m.id)) return;
     var div = document.createElement("div");
@@ -16,7 +21,7 @@
     div.textContent = m.text;
     var meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = new Date(m.created_at).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+    meta.textContent = clock(m.created_at);
     div.appendChild(meta);
     thread.appendChild(div);
     if (m.id > lastId) lastId = m.id;
