@@ -62,7 +62,7 @@ func (s *Service) lockDraft(ctx context.Context, tx pgx.Tx, ws, id int64) (locke
 // Approve approves a pending draft, edited or not, and queues its sending in the same
 // transaction. A draft already decided gets ErrDecided.
 func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		d, err := s.lockDraft(ctx, tx, dec.WorkspaceID, dec.DraftID)
 		if err != nil {
 			return err
@@ -89,7 +89,8 @@ func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
 		if err := s.audit(ctx, tx, dec.WorkspaceID, dec.Actor, "draft."+status, "draft", d.id, nil); err != nil {
 			return err
 		}
-		return live.Publish(ctx, tx, live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
+		ev.add(live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
+		return nil
 	})
 	if err != nil {
 		return Draft{}, err
@@ -99,7 +100,7 @@ func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
 
 // Reject discards a pending draft; nothing is sent.
 func (s *Service) Reject(ctx context.Context, dec Decision) (Draft, error) {
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		d, err := s.lockDraft(ctx, tx, dec.WorkspaceID, dec.DraftID)
 		if err != nil {
 			return err
@@ -113,7 +114,8 @@ func (s *Service) Reject(ctx context.Context, dec Decision) (Draft, error) {
 		if err := s.audit(ctx, tx, dec.WorkspaceID, dec.Actor, "draft.rejected", "draft", d.id, nil); err != nil {
 			return err
 		}
-		return live.Publish(ctx, tx, live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
+		ev.add(live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
+		return nil
 	})
 	if err != nil {
 		return Draft{}, err

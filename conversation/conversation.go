@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
@@ -60,7 +61,9 @@ type Options struct {
 	Drafter    Drafter
 	// Senders deliver replies by channel. The portal needs none: its customers read
 	// replies from the database, so storing the message is the delivery.
-	Senders    map[channels.Kind]Sender
+	Senders map[channels.Kind]Sender
+	// Events tells open browsers what changed; nil publishes nothing.
+	Events     *live.Publisher
 	MaxMessage int
 	Now        func() time.Time
 }
@@ -73,13 +76,13 @@ type Service struct {
 }
 
 type queries struct {
-	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                   string
-	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, ContactExists string
-	OpenConversation, InsertInbound, MessageByExternalID, MessageForDrafting            string
-	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft              string
-	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress         string
-	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages      string
-	ListDrafts, GetDraft, LinkAddress, LockConversation                                 string
+	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                string
+	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, GetMessage string
+	InsertInbound, MessageByExternalID, MessageForDrafting                           string
+	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft           string
+	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress      string
+	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages   string
+	ListDrafts, GetDraft, LinkAddress, LockConversation                              string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.
@@ -111,6 +114,20 @@ func (s *Service) AddWorkers(w *river.Workers) {
 
 // Attach gives the service the River client it enqueues jobs with.
 func (s *Service) Attach(c *river.Client[pgx.Tx]) { s.jobs = c }
+
+// SQL returns one of the package's named queries, so a benchmark can run the very
+// statements the pipeline runs.
+func SQL(name string) (string, error) {
+	blocks, err := sqlset.Parse(queriesSQL)
+	if err != nil {
+		return "", err
+	}
+	q, ok := blocks[name]
+	if !ok {
+		return "", fmt.Errorf("conversation: no query %s", name)
+	}
+	return q, nil
+}
 
 func notFound(what string, err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {

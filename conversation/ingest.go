@@ -8,7 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/channels"
@@ -23,6 +25,8 @@ type IngestResult struct {
 	ContactID      int64
 	// Duplicate is set when the channel redelivered a message already stored.
 	Duplicate bool
+	// Message is the stored message (for a duplicate, as first stored).
+	Message Message
 }
 
 // ProcessMessageArgs is the job that classifies a message and drafts its reply.
@@ -62,12 +66,13 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (IngestResult
 		in.ReceivedAt = s.Now()
 	}
 	var res IngestResult
-	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		res, err = s.ingestTx(ctx, tx, in)
+	err = s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
+		res, err = s.ingestTx(ctx, tx, in, ev)
 		return err
 	})
 	if errors.Is(err, errDuplicate) {
-		return res, nil
+		res.Message, err = s.message(ctx, in.WorkspaceID, res.MessageID)
+		return res, err
 	}
 	return res, err
 }
@@ -75,21 +80,21 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (IngestResult
 // errDuplicate rolls back the ingest transaction of a redelivered message.
 var errDuplicate = errors.New("duplicate message")
 
-func (s *Service) ingestTx(ctx context.Context, tx pgx.Tx, in channels.Inbound) (IngestResult, error) {
+func (s *Service) ingestTx(ctx context.Context, tx pgx.Tx, in channels.Inbound, ev *announce) (IngestResult, error) {
 	var res IngestResult
 	contactID, err := s.resolveContact(ctx, tx, in)
 	if err != nil {
 		return res, err
 	}
 	res.ContactID = contactID
-	if err := tx.QueryRow(ctx, s.q.OpenConversation, in.WorkspaceID, contactID, in.Channel, in.ReceivedAt).Scan(&res.ConversationID); err != nil {
-		return res, fmt.Errorf("conversation: open conversation: %w", err)
-	}
 	var ext *string
 	if in.ExternalID != "" {
 		ext = &in.ExternalID
 	}
-	err = tx.QueryRow(ctx, s.q.InsertInbound, in.WorkspaceID, res.ConversationID, in.Channel, in.Text, ext, in.ReceivedAt).Scan(&res.MessageID)
+	err = tx.QueryRow(ctx, s.q.InsertInbound, in.WorkspaceID, contactID, in.Channel, in.Text, ext, in.ReceivedAt).Scan(&res.MessageID, &res.ConversationID)
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok && pgErr.Code == pgerrcode.ForeignKeyViolation {
+		return res, fmt.Errorf("conversation: contact %d: %w", contactID, ErrNotFound)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Redelivered: report the stored message, roll back the rest.
 		res.Duplicate = true
@@ -104,19 +109,19 @@ func (s *Service) ingestTx(ctx context.Context, tx pgx.Tx, in channels.Inbound) 
 	if _, err := s.jobs.InsertTx(ctx, tx, ProcessMessageArgs{WorkspaceID: in.WorkspaceID, MessageID: res.MessageID}, nil); err != nil {
 		return res, fmt.Errorf("conversation: queue processing: %w", err)
 	}
-	return res, live.Publish(ctx, tx, live.Event{
-		WorkspaceID: in.WorkspaceID, Kind: "message", ConversationID: res.ConversationID, ContactID: contactID,
-	})
+	res.Message = Message{
+		ID: res.MessageID, ConversationID: res.ConversationID, Direction: "inbound", SenderType: "contact",
+		Channel: in.Channel, Text: in.Text, DeliveryStatus: "received", CreatedAt: in.ReceivedAt,
+	}
+	ev.add(live.Event{WorkspaceID: in.WorkspaceID, Kind: "message", ConversationID: res.ConversationID, ContactID: contactID})
+	return res, nil
 }
 
 // resolveContact finds the sender: by the id a channel already knows, by phone, or by
 // channel address, creating the contact when it is new.
 func (s *Service) resolveContact(ctx context.Context, db database.DBTX, in channels.Inbound) (int64, error) {
 	if in.ContactID != 0 {
-		var ok bool
-		if err := db.QueryRow(ctx, s.q.ContactExists, in.WorkspaceID, in.ContactID).Scan(&ok); err != nil {
-			return 0, notFound(fmt.Sprintf("contact %d", in.ContactID), err)
-		}
+		// The conversations foreign key checks the contact is the workspace's.
 		return in.ContactID, nil
 	}
 	address := in.Address

@@ -52,7 +52,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		status = "approved"
 	}
 
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		// A newer message already drafted makes this draft stale from birth.
 		var stale bool
 		if err := tx.QueryRow(ctx, s.q.LockConversation, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
@@ -85,9 +85,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 				return err
 			}
 		}
-		if err := live.Publish(ctx, tx, live.Event{WorkspaceID: a.WorkspaceID, Kind: "draft", ConversationID: convID, ContactID: contactID, DraftID: draftID}); err != nil {
-			return err
-		}
+		ev.add(live.Event{WorkspaceID: a.WorkspaceID, Kind: "draft", ConversationID: convID, ContactID: contactID, DraftID: draftID})
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err
 	})

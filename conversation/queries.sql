@@ -41,22 +41,20 @@ INSERT INTO contact_addresses (workspace_id, channel, address, contact_id)
 VALUES ($1, $2, $3, $4)
 ON CONFLICT DO NOTHING;
 
--- name: ContactExists
-SELECT true FROM contacts WHERE workspace_id = $1 AND id = $2;
-
--- name: OpenConversation
--- Finds the contact's open conversation on the channel, or opens one.
-INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
-DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
-RETURNING id;
-
 -- name: InsertInbound
+-- Finds the contact's open conversation on the channel (or opens one) and stores the
+-- message in it, in one round trip. A redelivered external id inserts nothing.
+WITH conv AS (
+    INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
+    VALUES ($1, $2, $3, $6)
+    ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
+    DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
+    RETURNING id
+)
 INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text, external_id, created_at)
-VALUES ($1, $2, 'inbound', 'contact', $3, $4, $5, $6)
+SELECT $1, conv.id, 'inbound', 'contact', $3, $4, $5, $6 FROM conv
 ON CONFLICT (workspace_id, channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-RETURNING id;
+RETURNING id, conversation_id;
 
 -- name: MessageByExternalID
 SELECT id, conversation_id FROM messages
@@ -185,3 +183,8 @@ SELECT EXISTS (
 ) FROM conversations
 WHERE workspace_id = $1 AND id = $2
 FOR UPDATE;
+
+-- name: GetMessage
+SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, created_at
+FROM messages
+WHERE workspace_id = $1 AND id = $2;

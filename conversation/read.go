@@ -152,3 +152,15 @@ func (s *Service) Draft(ctx context.Context, db database.DBTX, ws, id int64) (Dr
 	}
 	return d, nil
 }
+
+// message returns one message of the workspace.
+func (s *Service) message(ctx context.Context, ws, id int64) (Message, error) {
+	msgs, err := collectMessages(s.Pool.Query(ctx, s.q.GetMessage, ws, id))
+	if err != nil {
+		return Message{}, err
+	}
+	if len(msgs) == 0 {
+		return Message{}, fmt.Errorf("conversation: message %d: %w", id, ErrNotFound)
+	}
+	return msgs[0], nil
+}

@@ -38,7 +38,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 	var d lockedDraft
 	var address string
 	done := false
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		var err error
 		if d, err = s.lockDraft(ctx, tx, a.WorkspaceID, a.DraftID); err != nil {
 			return err
@@ -47,7 +47,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		case "approved", "edited":
 		case "sending":
 			done = true
-			return s.failDraft(ctx, tx, job, d, errUnconfirmed)
+			return s.failDraft(ctx, tx, ev, job, d, errUnconfirmed)
 		default: // sent, rejected, superseded, failed: nothing to send
 			done = true
 			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
@@ -55,7 +55,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		}
 		if d.channel == channels.Portal {
 			done = true
-			return s.recordSent(ctx, tx, job, d, "")
+			return s.recordSent(ctx, tx, ev, job, d, "")
 		}
 		if address, err = s.address(ctx, tx, a.WorkspaceID, d); err != nil {
 			return err
@@ -80,16 +80,16 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 	// The outcome is recorded even when the job's context has ended.
 	rctx := context.WithoutCancel(ctx)
 	retry := err != nil && ok && job.Attempt < job.MaxAttempts
-	rerr := pgx.BeginFunc(rctx, s.Pool, func(tx pgx.Tx) error {
+	rerr := s.inTx(rctx, func(tx pgx.Tx, ev *announce) error {
 		switch {
 		case err == nil:
-			return s.recordSent(rctx, tx, job, d, extID)
+			return s.recordSent(rctx, tx, ev, job, d, extID)
 		case retry:
 			// Not delivered: back to approved so the next attempt may send it.
 			_, uerr := tx.Exec(rctx, s.q.SetDraftStatus, a.WorkspaceID, d.id, d.status, err.Error())
 			return uerr
 		default:
-			return s.failDraft(rctx, tx, job, d, err.Error())
+			return s.failDraft(rctx, tx, ev, job, d, err.Error())
 		}
 	})
 	if rerr != nil {
@@ -111,7 +111,7 @@ func (s *Service) address(ctx context.Context, tx pgx.Tx, ws int64, d lockedDraf
 }
 
 // recordSent stores the outbound message and completes the job, in tx.
-func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, job *river.Job[SendReplyArgs], d lockedDraft, extID string) error {
+func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, ev *announce, job *river.Job[SendReplyArgs], d lockedDraft, extID string) error {
 	ws := job.Args.WorkspaceID
 	var ext *string
 	if extID != "" {
@@ -132,14 +132,12 @@ func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, job *river.Job[Send
 	if _, err := tx.Exec(ctx, s.q.TouchConversation, ws, d.conversationID); err != nil {
 		return fmt.Errorf("conversation: touch conversation: %w", err)
 	}
-	if err := live.Publish(ctx, tx, live.Event{WorkspaceID: ws, Kind: "message", ConversationID: d.conversationID, ContactID: d.contactID, DraftID: d.id}); err != nil {
-		return err
-	}
+	ev.add(live.Event{WorkspaceID: ws, Kind: "message", ConversationID: d.conversationID, ContactID: d.contactID, DraftID: d.id})
 	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 	return err
 }
 
-func (s *Service) failDraft(ctx context.Context, tx pgx.Tx, job *river.Job[SendReplyArgs], d lockedDraft, reason string) error {
+func (s *Service) failDraft(ctx context.Context, tx pgx.Tx, ev *announce, job *river.Job[SendReplyArgs], d lockedDraft, reason string) error {
 	ws := job.Args.WorkspaceID
 	if _, err := tx.Exec(ctx, s.q.SetDraftStatus, ws, d.id, "failed", reason); err != nil {
 		return fmt.Errorf("conversation: mark draft %d failed: %w", d.id, err)
@@ -148,9 +146,7 @@ func (s *Service) failDraft(ctx context.Context, tx pgx.Tx, job *river.Job[SendR
 		return fmt.Errorf("conversation: flag conversation: %w", err)
 	}
 	s.Log.Warn("reply not delivered", "workspace_id", ws, "draft_id", d.id, "reason", reason)
-	if err := live.Publish(ctx, tx, live.Event{WorkspaceID: ws, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id}); err != nil {
-		return err
-	}
+	ev.add(live.Event{WorkspaceID: ws, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
 	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 	return err
 }

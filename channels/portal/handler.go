@@ -195,14 +195,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := h.Conversations.ContactMessages(c.Context(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, res.MessageID-1, 1)
-	if err != nil {
-		return err
-	}
-	if len(msgs) == 0 {
-		return fiber.NewError(fiber.StatusInternalServerError, "the message was stored but could not be read back")
-	}
-	return c.Status(fiber.StatusCreated).JSON(msgs[0])
+	return c.Status(fiber.StatusCreated).JSON(res.Message)
 }
 
 func (h *Handler) events(c *fiber.Ctx) error {

@@ -12,7 +12,7 @@ VALUES ($1, $2, $3, $4);
 
 -- name: SessionContact
 SELECT s.workspace_id, s.contact_id, w.slug, w.name, w.assistant_name,
-       coalesce(nullif(c.name, ''), ''), coalesce(c.phone, '')
+       coalesce(nullif(c.name, ''), ''), coalesce(c.phone, ''), s.expires_at
 FROM portal_sessions s
 JOIN workspaces w ON w.id = s.workspace_id
 JOIN contacts c ON c.workspace_id = s.workspace_id AND c.id = s.contact_id

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +34,24 @@ var (
 const maxCodeAttempts = 5
 
 // Store keeps portal links, one-time codes and sessions. Tokens and codes are stored hashed.
-type Store struct{ q queries }
+type Store struct {
+	q queries
+	// cache remembers live sessions briefly: every message a customer posts needs its
+	// session, and a lookup per post is a round trip on the hottest path. A session
+	// ended on another node stays usable here for at most sessionCacheTTL.
+	mu    sync.Mutex
+	cache map[string]cachedSession
+}
+
+type cachedSession struct {
+	s     Session
+	until time.Time
+}
+
+const (
+	sessionCacheTTL  = 10 * time.Second
+	sessionCacheSize = 10000
+)
 
 type queries struct {
 	InsertLink, LinkContact, InsertSession, SessionContact, DeleteSession string
@@ -42,7 +60,7 @@ type queries struct {
 
 // NewStore loads the store's queries.
 func NewStore() (*Store, error) {
-	s := &Store{}
+	s := &Store{cache: map[string]cachedSession{}}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
 		return nil, fmt.Errorf("portal: %w", err)
 	}
@@ -97,19 +115,41 @@ func (s *Store) Session(ctx context.Context, db database.DBTX, token string) (Se
 	if token == "" {
 		return ps, ErrNoSession
 	}
-	err := db.QueryRow(ctx, s.q.SessionContact, secret.Hash(token)).Scan(&ps.WorkspaceID, &ps.ContactID, &ps.Slug,
-		&ps.BusinessName, &ps.AssistantName, &ps.ContactName, &ps.ContactPhone)
+	key := string(secret.Hash(token))
+	now := time.Now()
+	s.mu.Lock()
+	c, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && now.Before(c.until) {
+		return c.s, nil
+	}
+	var expires time.Time
+	err := db.QueryRow(ctx, s.q.SessionContact, []byte(key)).Scan(&ps.WorkspaceID, &ps.ContactID, &ps.Slug,
+		&ps.BusinessName, &ps.AssistantName, &ps.ContactName, &ps.ContactPhone, &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ps, ErrNoSession
 	}
 	if err != nil {
 		return ps, fmt.Errorf("portal: find session: %w", err)
 	}
+	until := now.Add(sessionCacheTTL)
+	if expires.Before(until) {
+		until = expires
+	}
+	s.mu.Lock()
+	if len(s.cache) >= sessionCacheSize {
+		clear(s.cache)
+	}
+	s.cache[key] = cachedSession{s: ps, until: until}
+	s.mu.Unlock()
 	return ps, nil
 }
 
 // EndSession signs the customer out.
 func (s *Store) EndSession(ctx context.Context, db database.DBTX, token string) error {
+	s.mu.Lock()
+	delete(s.cache, string(secret.Hash(token)))
+	s.mu.Unlock()
 	if _, err := db.Exec(ctx, s.q.DeleteSession, secret.Hash(token)); err != nil {
 		return fmt.Errorf("portal: end session: %w", err)
 	}

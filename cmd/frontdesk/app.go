@@ -38,7 +38,10 @@ type app struct {
 	portal    *portal.Store
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
+	events    *live.Publisher
 	http      *fiber.App
+	// workers is whether this process works jobs; without, its River client only inserts.
+	workers bool
 	// done closes when the server shuts down, ending live streams.
 	done chan struct{}
 }
@@ -49,7 +52,8 @@ type appOptions struct {
 }
 
 func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOptions) (*app, error) {
-	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{})}
+	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{}), workers: opts.workers}
+	a.events = live.NewPublisher(pool, log)
 	var err error
 	if a.knowledge, err = knowledge.NewStore(); err != nil {
 		return nil, err
@@ -66,7 +70,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
-		MaxMessage: cfg.MaxMessage,
+		Events: a.events, MaxMessage: cfg.MaxMessage,
 	})
 	if err != nil {
 		return nil, err

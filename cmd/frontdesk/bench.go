@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/conversation"
@@ -35,21 +36,6 @@ import (
 const (
 	benchTargetRate  = 1500.0
 	benchTargetRatio = 0.6
-)
-
-// The baseline runs the statements conversation.Ingest runs. They are copies of
-// conversation/queries.sql's OpenConversation and InsertInbound (that package keeps its
-// queries unexported); bench_test.go fails when the two drift apart.
-const (
-	benchOpenConversation = `INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
-DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
-RETURNING id;`
-	benchInsertInbound = `INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text, external_id, created_at)
-VALUES ($1, $2, 'inbound', 'contact', $3, $4, $5, $6)
-ON CONFLICT (workspace_id, channel, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-RETURNING id;`
 )
 
 // benchText is what every benchmark message says: a typical short customer message.
@@ -74,19 +60,22 @@ func parseBenchFlags(args []string) (benchFlags, error) {
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("bench ingest takes no arguments, got %q: %w", strings.Join(fs.Args(), " "), errUsage)
 	}
-	var errs []error
+	var bad []string
 	for _, p := range []struct {
 		name string
 		v    int
 	}{{"concurrency", f.concurrency}, {"messages", f.messages}, {"contacts", f.contacts}} {
 		if p.v < 1 {
-			errs = append(errs, fmt.Errorf("--%s must be a positive number, got %d", p.name, p.v))
+			bad = append(bad, fmt.Sprintf("--%s must be a positive number, got %d", p.name, p.v))
 		}
 	}
 	if f.warmup < 0 {
-		errs = append(errs, fmt.Errorf("--warmup must be zero or more, got %d", f.warmup))
+		bad = append(bad, fmt.Sprintf("--warmup must be zero or more, got %d", f.warmup))
 	}
-	return f, errors.Join(errs...)
+	if len(bad) > 0 {
+		return f, fmt.Errorf("bench ingest: %s", strings.Join(bad, "; "))
+	}
+	return f, nil
 }
 
 // benchResult is one measured run.
@@ -194,7 +183,7 @@ func benchWorkspace(ctx context.Context, a *app, slug, name string, n int) (conv
 
 // benchServe serves the app's HTTP on a free loopback port until ctx ends, and returns
 // its address and a function that waits for the shutdown.
-func benchServe(ctx context.Context, a *app, log *slog.Logger) (string, func() error, error) {
+func benchServe(ctx context.Context, a *app) (string, func() error, error) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx, true, ready) }()
@@ -202,43 +191,10 @@ func benchServe(ctx context.Context, a *app, log *slog.Logger) (string, func() e
 	case addr := <-ready:
 		return addr, func() error { return <-done }, nil
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "start jobs") {
-			return "", nil, fmt.Errorf("serve: %w", err)
-		}
-		// app.run starts the River client unconditionally, and River refuses to start a
-		// client without queues, as an insert-only app (appOptions{workers: false}) is.
-		// Serve exactly the same fiber app and live hub ourselves, without job workers.
-		log.Warn("app.run cannot serve without job workers; serving the same HTTP app directly", "error", err)
-		return benchServeHTTP(ctx, a)
+		return "", nil, fmt.Errorf("serve: %w", err)
 	case <-time.After(30 * time.Second):
 		return "", nil, errors.New("serve: the server did not start in 30s")
 	}
-}
-
-// benchServeHTTP is app.run without the job client: live hub plus the fiber app.
-func benchServeHTTP(ctx context.Context, a *app) (string, func() error, error) {
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return "", nil, fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
-	}
-	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
-	go a.hub.Run(hubCtx)
-	errc := make(chan error, 1)
-	go func() { errc <- a.http.Listener(ln) }()
-	wait := func() error {
-		var serveErr error
-		select {
-		case <-ctx.Done():
-		case serveErr = <-errc:
-		}
-		close(a.done)
-		if err := a.http.ShutdownWithTimeout(10 * time.Second); err != nil && serveErr == nil {
-			serveErr = err
-		}
-		stopHub()
-		return serveErr
-	}
-	return ln.Addr().String(), wait, nil
 }
 
 func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) (err error) {
@@ -255,6 +211,12 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	a, err := newApp(cfg, log, pool, appOptions{workers: false})
 	if err != nil {
 		return err
+	}
+
+	otherWorkers := benchOtherWorkers(ctx, a)
+	if otherWorkers {
+		log.Warn("another frontdesk process is working jobs on this database: it will process the benchmark's " +
+			"messages while they are measured, which skews the figures; point DATABASE_URL at a database of its own")
 	}
 
 	// Whatever happens from here, remove what the benchmark wrote.
@@ -279,7 +241,7 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 
 	runCtx, stopServer := context.WithCancel(ctx)
 	defer stopServer()
-	addr, waitServer, err := benchServe(runCtx, a, log)
+	addr, waitServer, err := benchServe(runCtx, a)
 	if err != nil {
 		return err
 	}
@@ -328,27 +290,32 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		}
 	}
 
-	// The baseline: the same writes as conversation.Ingest, straight over pgx.
+	// The baseline: the same writes as conversation.Ingest, straight over pgx, with the
+	// very statement the pipeline runs.
+	insertInbound, err := conversation.SQL("InsertInbound")
+	if err != nil {
+		return err
+	}
 	direct := func(prefix string) func(ctx context.Context, i int) error {
 		return func(ctx context.Context, i int) error {
 			c := baseContacts[i%len(baseContacts)]
 			ext := "client:" + strconv.FormatInt(c.id, 10) + ":" + prefix + strconv.Itoa(i)
 			now := time.Now()
-			return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-				var convID, msgID int64
-				if err := tx.QueryRow(ctx, benchOpenConversation, baseWS.ID, c.id, channels.Portal, now).Scan(&convID); err != nil {
-					return fmt.Errorf("open conversation: %w", err)
-				}
-				if err := tx.QueryRow(ctx, benchInsertInbound, baseWS.ID, convID, channels.Portal, benchText, &ext, now).Scan(&msgID); err != nil {
+			var convID int64
+			err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+				var msgID int64
+				if err := tx.QueryRow(ctx, insertInbound, baseWS.ID, c.id, channels.Portal, benchText, &ext, now).Scan(&msgID, &convID); err != nil {
 					return fmt.Errorf("insert message: %w", err)
 				}
 				if _, err := a.jobs.InsertTx(ctx, tx, conversation.ProcessMessageArgs{WorkspaceID: baseWS.ID, MessageID: msgID}, nil); err != nil {
 					return fmt.Errorf("queue processing: %w", err)
 				}
-				return live.Publish(ctx, tx, live.Event{
-					WorkspaceID: baseWS.ID, Kind: "message", ConversationID: convID, ContactID: c.id,
-				})
+				return nil
 			})
+			if err == nil {
+				a.events.Publish(live.Event{WorkspaceID: baseWS.ID, Kind: "message", ConversationID: convID, ContactID: c.id})
+			}
+			return err
 		}
 	}
 
@@ -395,6 +362,9 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 
 	benchReport(out, f, a, fd, base)
+	if otherWorkers {
+		fmt.Fprintln(out, "warning: another process was working jobs on this database during the run; the figures are skewed")
+	}
 	if fd.errors > 0 || base.errors > 0 {
 		return fmt.Errorf("bench: %d frontdesk and %d baseline messages failed", fd.errors, base.errors)
 	}
@@ -402,7 +372,9 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 }
 
 func benchReport(out io.Writer, f benchFlags, a *app, fd, base benchResult) {
-	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms" }
+	ms := func(d time.Duration) string {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
+	}
 	fmt.Fprintf(out, "frontdesk bench ingest: %d messages per side, %d concurrent, %d contacts, %d warm-up; pool max %d conns, GOMAXPROCS %d\n\n",
 		f.messages, f.concurrency, f.contacts, f.warmup, a.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -442,11 +414,11 @@ func benchCleanup(ctx context.Context, a *app, wsIDs []int64) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		ids := make([]string, len(wsIDs))
-		for i, id := range wsIDs {
-			ids[i] = strconv.FormatInt(id, 10)
-		}
+	ids := make([]string, len(wsIDs))
+	for i, id := range wsIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	clean := func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM river_job
 WHERE kind = 'process_message' AND args->>'workspace_id' = ANY($1)`, ids); err != nil {
 			return fmt.Errorf("bench: clean up jobs: %w", err)
@@ -455,5 +427,27 @@ WHERE kind = 'process_message' AND args->>'workspace_id' = ANY($1)`, ids); err !
 			return fmt.Errorf("bench: clean up workspaces: %w", err)
 		}
 		return nil
-	})
+	}
+	// Job workers of another process on the same database may be working the benchmark's
+	// jobs and deadlock with the cascade; try again.
+	var err error
+	for attempt := range 5 {
+		if err = pgx.BeginFunc(ctx, a.pool, clean); err == nil {
+			return nil
+		}
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || (pgErr.Code != "40P01" && pgErr.Code != "40001") {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
+	}
+	return err
+}
+
+// benchOtherWorkers reports whether some process is working River jobs on the database:
+// it would drain the benchmark's queue while it runs.
+func benchOtherWorkers(ctx context.Context, a *app) bool {
+	var busy bool
+	err := a.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM river_leader WHERE expires_at > now())").Scan(&busy)
+	return err == nil && busy
 }

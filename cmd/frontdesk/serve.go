@@ -77,9 +77,14 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHub()
 	go a.hub.Run(hubCtx)
+	published := make(chan struct{})
+	go func() { a.events.Run(hubCtx); close(published) }()
+	defer func() { stopHub(); <-published }()
 
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start jobs: %w", err)
+	if a.workers {
+		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("start jobs: %w", err)
+		}
 	}
 	errc := make(chan error, 1)
 	if serveHTTP {
@@ -108,10 +113,12 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 			a.log.Warn("http shutdown", "error", err)
 		}
 	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := a.jobs.Stop(stopCtx); err != nil {
-		a.log.Warn("jobs did not finish in time", "error", err)
+	if a.workers {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := a.jobs.Stop(stopCtx); err != nil {
+			a.log.Warn("jobs did not finish in time", "error", err)
+		}
 	}
 	return serveErr
 }

@@ -1,20 +1,16 @@
-// Package live carries "something changed" events from the transaction that made the
-// change to every open browser, on every node: events are sent with pg_notify inside the
-// writing transaction (so they go out only if it commits) and each node LISTENs and
-// fans them out to its subscribers.
+// Package live carries "something changed" events to every open browser, on every node:
+// a Publisher sends them with pg_notify once the change has committed, and each node's
+// Hub LISTENs and fans them out to its subscribers.
 package live
 
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/frontdesk/frontdesk/internal/database"
 )
 
 const channel = "frontdesk_live"
@@ -26,18 +22,6 @@ type Event struct {
 	ConversationID int64  `json:"conversation_id,omitempty"`
 	ContactID      int64  `json:"contact_id,omitempty"`
 	DraftID        int64  `json:"draft_id,omitempty"`
-}
-
-// Publish queues e to be sent when db's transaction commits.
-func Publish(ctx context.Context, db database.DBTX, e Event) error {
-	payload, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("live: encode event: %w", err)
-	}
-	if _, err := db.Exec(ctx, "SELECT pg_notify($1, $2)", channel, string(payload)); err != nil {
-		return fmt.Errorf("live: notify: %w", err)
-	}
-	return nil
 }
 
 // Hub listens on one connection and fans events out to local subscribers.

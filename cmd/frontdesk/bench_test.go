@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/dbtest"
+)
+
+func TestBenchIngest(t *testing.T) {
+	pool := dbtest.New(t)
+	cfg := config.Config{
+		DatabaseURL: pool.Config().ConnString(), Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1:0",
+		LogFormat: "text", LogLevel: "warn", SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
+		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	var out bytes.Buffer
+	err := benchIngest(ctx, cfg, log, []string{"--messages", "50", "--concurrency", "4", "--contacts", "5", "--warmup", "5"}, &out)
+	require.NoError(t, err, out.String())
+	t.Log("\n" + out.String())
+	require.Regexp(t, `frontdesk \(HTTP\)\s+\d+\s+[\d.]+ ms\s+[\d.]+ ms\s+0`, out.String())
+	require.Regexp(t, `baseline \(pgx\)\s+\d+\s+[\d.]+ ms\s+[\d.]+ ms\s+0`, out.String())
+	require.Regexp(t, `ratio frontdesk/baseline \(throughput\): \d+\.\d\d`, out.String())
+
+	var workspaces, messages, jobs int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM workspaces WHERE slug LIKE 'bench-%'").Scan(&workspaces))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM messages").Scan(&messages))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'process_message'").Scan(&jobs))
+	require.Zero(t, workspaces, "bench workspaces left behind")
+	require.Zero(t, messages, "bench messages left behind")
+	require.Zero(t, jobs, "bench jobs left behind")
+}
+
+func TestBenchIngestFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--concurrency", "0"}, {"--messages", "-1"}, {"--contacts", "0"}, {"--warmup", "-5"}, {"extra"}, {"--nope"},
+	} {
+		_, err := parseBenchFlags(args)
+		require.Error(t, err, args)
+		if strings.HasPrefix(args[0], "--") && args[0] != "--nope" {
+			require.ErrorContains(t, err, args[0], args)
+		}
+	}
+	f, err := parseBenchFlags(nil)
+	require.NoError(t, err)
+	require.Equal(t, benchFlags{concurrency: 32, messages: 5000, contacts: 200, warmup: 200}, f)
+	_, err = parseBenchFlags([]string{"--warmup", "0"})
+	require.NoError(t, err)
+}
