@@ -23,7 +23,6 @@ import (
 
 const (
 	browserChromium       = "/usr/bin/chromium"
-	browserScreenshotCopy = "/tmp/frontdesk-portal.png"
 	browserStepTimeout    = 30 * time.Second
 	browserTestTimeout    = 2 * time.Minute
 	browserPollEvery      = 50 * time.Millisecond
@@ -82,6 +81,7 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	}
 
 	// 3a. The owner signs in and watches the inbox before Jane writes.
+	step(owner, "use a laptop-sized window", chromedp.EmulateViewport(1280, 800))
 	step(owner, "open the sign-in page",
 		chromedp.Navigate(s.url+"/admin/login"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
@@ -135,6 +135,8 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	require.Equal(t, "true", owner.eval(t, deadline, "check the inbox was not reloaded", `window.__fdSameDocument === true`),
 		"the draft arrived live, in the same document")
 
+	browserSaveScreenshot(t, owner.screenshot(t, deadline), "frontdesk-inbox.png")
+
 	// 4. The owner rewrites the reply and approves it.
 	const reply = "Yes Jane, we are open Saturday 9am to 1pm."
 	// Clear it as a person does: select everything and delete it. (chromedp.SetValue
@@ -164,15 +166,7 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	require.Equal(t, "1", inbound, "the question is shown once")
 
 	// 6. A screenshot of the phone, for the record and for a person to look at.
-	png := customer.screenshot(t, deadline)
-	path := filepath.Join(t.TempDir(), "frontdesk-portal.png")
-	require.NoError(t, os.WriteFile(path, png, 0o600))
-	t.Logf("customer screenshot: %s", path)
-	if err := os.WriteFile(browserScreenshotCopy, png, 0o644); err != nil { //nolint:gosec // meant to be looked at
-		t.Logf("could not write %s: %v", browserScreenshotCopy, err)
-	} else {
-		t.Logf("customer screenshot copied to %s", browserScreenshotCopy)
-	}
+	browserSaveScreenshot(t, customer.screenshot(t, deadline), "frontdesk-portal.png")
 
 	customer.requireNoPageErrors(t)
 	owner.requireNoPageErrors(t)
@@ -390,6 +384,18 @@ func (tb *browserTab) location(t *testing.T, deadline time.Time) string {
 	var href string
 	require.NoError(t, json.Unmarshal([]byte(tb.eval(t, deadline, "read the location", `document.location.href`)), &href))
 	return href
+}
+
+// browserSaveScreenshot keeps a screenshot with the test's files and copies it to /tmp,
+// where a person can look at it after the run.
+func browserSaveScreenshot(t *testing.T, png []byte, name string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(t.TempDir(), name), png, 0o600))
+	if err := os.WriteFile(filepath.Join(os.TempDir(), name), png, 0o644); err != nil { //nolint:gosec // meant to be looked at
+		t.Logf("could not copy the screenshot: %v", err)
+		return
+	}
+	t.Logf("screenshot: %s", filepath.Join(os.TempDir(), name))
 }
 
 func (tb *browserTab) screenshot(t *testing.T, deadline time.Time) []byte {
