@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,7 +68,7 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, name string) error {
 		return err
 	}
 	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(424242)") //nolint:errcheck // released with the connection anyway
-	dropStale(ctx, admin, name)
+	dropStale(ctx, admin)
 	var exists bool
 	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		return err
@@ -96,9 +95,10 @@ func ensureTemplate(ctx context.Context, admin *pgx.Conn, name string) error {
 }
 
 // dropStale removes what killed test runs left behind: databases of processes that are
-// gone, and templates of older migrations.
-func dropStale(ctx context.Context, admin *pgx.Conn, current string) {
-	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'fdtest\\_%' OR datname LIKE 'fdtmpl\\_%'")
+// gone. Templates stay: another test binary, built from other migrations, may be
+// cloning its own at this moment.
+func dropStale(ctx context.Context, admin *pgx.Conn) {
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'fdtest\\_%'")
 	if err != nil {
 		return
 	}
@@ -107,7 +107,7 @@ func dropStale(ctx context.Context, admin *pgx.Conn, current string) {
 		return
 	}
 	for _, n := range names {
-		stale := strings.HasPrefix(n, "fdtmpl_") && n != current && n != current+"_build"
+		stale := false
 		var pid int
 		if _, err := fmt.Sscanf(n, "fdtest_%d_", &pid); err == nil {
 			_, statErr := os.Stat(fmt.Sprintf("/proc/%d", pid))
