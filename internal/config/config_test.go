@@ -1,0 +1,48 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoad(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		t.Setenv("FRONTDESK_ADDR", "127.0.0.1:9999")
+		c, err := Load()
+		require.NoError(t, err)
+		require.Equal(t, "http://127.0.0.1:9999", c.BaseURL, "the base URL follows the address when unset")
+		require.False(t, c.SecureCookies())
+		require.Equal(t, 20, c.Workers)
+	})
+	t.Run("HTTPSBaseURLMeansSecureCookies", func(t *testing.T) {
+		t.Setenv("FRONTDESK_BASE_URL", "https://desk.example.com/")
+		c, err := Load()
+		require.NoError(t, err)
+		require.Equal(t, "https://desk.example.com", c.BaseURL)
+		require.True(t, c.SecureCookies())
+	})
+	t.Run("BadValues", func(t *testing.T) {
+		t.Setenv("FRONTDESK_BASE_URL", "desk.example.com")
+		t.Setenv("FRONTDESK_SECRET_KEY", "short")
+		t.Setenv("FRONTDESK_LOG_FORMAT", "xml")
+		_, err := Load()
+		require.ErrorContains(t, err, "FRONTDESK_BASE_URL")
+		require.ErrorContains(t, err, "at least 32 characters")
+		require.ErrorContains(t, err, "text or json")
+	})
+	t.Run("NotANumber", func(t *testing.T) {
+		t.Setenv("FRONTDESK_WORKERS", "many")
+		_, err := Load()
+		require.ErrorContains(t, err, "FRONTDESK_WORKERS")
+	})
+	t.Run("StringRedactsSecrets", func(t *testing.T) {
+		t.Setenv("DATABASE_URL", "postgres://app:hunter2@db.example/frontdesk")
+		t.Setenv("FRONTDESK_SECRET_KEY", "0123456789abcdef0123456789abcdef-secret")
+		c, err := Load()
+		require.NoError(t, err)
+		require.NotContains(t, c.String(), "hunter2")
+		require.NotContains(t, c.String(), "-secret")
+		require.Contains(t, c.String(), "FRONTDESK_SECRET_KEY=(set)")
+	})
+}
