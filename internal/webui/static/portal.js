@@ -15,6 +15,8 @@
 
   function render(m) {
     if (document.getElementById("m" + m.id)) return;
+    var empty = document.getElementById("empty");
+    if (empty) empty.remove();
     var div = document.createElement("div");
     div.id = "m" + m.id;
     div.className = "msg " + m.direction;
