@@ -66,7 +66,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		c.Status(status).Type("html", "utf-8")
 		return c.SendString("<!doctype html><meta name=viewport content=\"width=device-width\"><title>Error</title>" +
-			"<body style=\"font-family:system-ui;margin:2rem\"><h1>" + template.HTMLEscapeString(msg) +
+			"<body><h1>" + template.HTMLEscapeString(msg) +
 			"</h1></body>")
 	}
 }

@@ -122,7 +122,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	a.http.Use(recover.New(), requestid.New(), a.accessLog)
+	a.http.Use(recover.New(), requestid.New(), a.accessLog, webui.SecurityHeaders(cfg.SecureCookies()))
 	a.http.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	a.http.Get("/readyz", a.ready)
 	a.http.Get("/static/:hash/:name", assets.Serve)
