@@ -38,12 +38,17 @@ type Options struct {
 	SecureCookies bool
 	// Done closes on shutdown, ending live streams.
 	Done <-chan struct{}
+	// PostEvery and PostBurst limit how fast one customer may post (default: a burst
+	// of 10, then one every 2 s).
+	PostEvery time.Duration
+	PostBurst int
 }
 
 // Handler serves the portal's pages and its JSON API.
 type Handler struct {
 	Options
 	pages *webui.Templates
+	limit *sendLimit
 }
 
 // NewHandler parses the portal's templates.
@@ -52,7 +57,10 @@ func NewHandler(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Options: opts, pages: pages}, nil
+	if opts.PostEvery == 0 {
+		opts.PostEvery, opts.PostBurst = 2*time.Second, 10
+	}
+	return &Handler{Options: opts, pages: pages, limit: newSendLimit(opts.PostEvery, opts.PostBurst)}, nil
 }
 
 // Register adds the portal's routes.
@@ -64,7 +72,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/w/:slug/verify", h.verifyCode)
 	app.Get("/c", h.chat)
 	app.Get("/c/messages", h.cookieSession, h.listMessages)
-	app.Post("/c/messages", h.cookieSession, h.requireJSON, h.postMessage)
+	app.Post("/c/messages", h.cookieSession, h.requireJSON, h.limitPosts, h.postMessage)
 	app.Get("/c/events", h.cookieSession, h.events)
 
 	// JSON API (bearer session token).
@@ -72,7 +80,7 @@ func (h *Handler) Register(app *fiber.App) {
 	api.Post("/codes", h.apiRequestCode)
 	api.Post("/sessions", h.apiCreateSession)
 	api.Get("/messages", h.bearerSession, h.listMessages)
-	api.Post("/messages", h.bearerSession, h.postMessage)
+	api.Post("/messages", h.bearerSession, h.limitPosts, h.postMessage)
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, token string) {

@@ -260,3 +260,22 @@ func TestAdminLiveEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIPortalRateLimit(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	customer := s.portalSession(t, owner, "+447700900462", "")
+	// The test server allows a burst of 5, then one a second.
+	for i := range 5 {
+		status, body := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": fmt.Sprintf("message %d", i)})
+		require.Equal(t, http.StatusCreated, status, body)
+	}
+	status, body := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "one too many"})
+	require.Equal(t, http.StatusTooManyRequests, status, body)
+	require.Contains(t, body["error"], "please wait")
+
+	other := s.portalSession(t, owner, "+447700900463", "")
+	status, _ = other.do("POST", "/api/v1/portal/messages", map[string]string{"text": "hello"})
+	require.Equal(t, http.StatusCreated, status, "each customer has a limit of their own")
+}

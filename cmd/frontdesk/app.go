@@ -109,6 +109,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	portalH, err := portal.NewHandler(portal.Options{
 		Pool: pool, Store: a.portal, Conversations: a.conv, Hub: a.hub, Assets: assets, Log: log,
 		SessionTTL: cfg.PortalTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
+		PostEvery: cfg.PortalEvery, PostBurst: cfg.PortalBurst,
 	})
 	if err != nil {
 		return nil, err

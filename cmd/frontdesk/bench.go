@@ -208,6 +208,8 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 	defer pool.Close()
 	cfg.Addr = "127.0.0.1:0"
+	// The benchmark posts far faster than one customer may: lift the per-customer limit.
+	cfg.PortalEvery, cfg.PortalBurst = time.Microsecond, 1<<30
 	a, err := newApp(cfg, log, pool, appOptions{workers: false})
 	if err != nil {
 		return err

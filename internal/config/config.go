@@ -25,6 +25,9 @@ type Config struct {
 	PortalLinkTTL time.Duration `env:"FRONTDESK_PORTAL_LINK_TTL" envDefault:"168h"`
 	PortalTTL     time.Duration `env:"FRONTDESK_PORTAL_SESSION_TTL" envDefault:"24h"`
 	MaxMessage    int           `env:"FRONTDESK_MAX_MESSAGE_BYTES" envDefault:"4096"`
+	// A customer may post PortalBurst messages at once, then one every PortalEvery.
+	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
+	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
 }
 
 // Load reads the environment and fills in the defaults that depend on other fields.
@@ -79,6 +82,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 {
 		errs = append(errs, errors.New("FRONTDESK_WORKERS must be at least 1"))
+	}
+	if c.PortalEvery <= 0 || c.PortalBurst < 1 {
+		errs = append(errs, errors.New("FRONTDESK_PORTAL_POST_EVERY and FRONTDESK_PORTAL_POST_BURST must be positive"))
 	}
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
