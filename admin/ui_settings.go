@@ -13,7 +13,7 @@ import (
 
 // autoIntents are the intents an owner may let go out without review.
 var autoIntents = []string{ai.IntentGreeting, ai.IntentHours, ai.IntentLocation, ai.IntentPricing, //nolint:gochecknoglobals // read-only table
-	ai.IntentThanks, ai.IntentQuestion, ai.IntentBook, ai.IntentReschedule, ai.IntentCancel}
+	ai.IntentThanks, ai.IntentQuestion, ai.IntentBook, ai.IntentReschedule, ai.IntentCancel, ai.IntentAvailability}
 
 func (h *Handler) renderSettings(c *fiber.Ctx, w conversation.Workspace, errs conversation.ValidationError, saved bool) error {
 	return h.pages.Render(c, "settings.html", fiber.Map{

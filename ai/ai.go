@@ -1,27 +1,37 @@
 // Package ai holds frontdesk's model providers. The offline provider needs no key and
-// no network: a keyword intent classifier and an extractive drafter that answers only
-// from the sources and facts it is given, and otherwise says it will check with the team.
+// no network: an intent classifier trained at first use from the utterances it ships,
+// entity extraction for dates, times, names and contact details, and an extractive
+// drafter that answers only from the sources and facts it is given, and otherwise says
+// it will check with the team.
 // Consumers (conversation, knowledge, booking) declare the interfaces they need.
 package ai
 
 import "time"
 
-// Intents the classifier knows.
+// Intents the classifier knows: the set. The string values are stored in drafts
+// and in a workspace's auto-send list, so they are part of the data, not just names.
 const (
-	IntentGreeting    = "greeting"
-	IntentHours       = "opening_hours"
-	IntentLocation    = "location"
-	IntentPricing     = "pricing"
-	IntentBook        = "book_appointment"
-	IntentReschedule  = "reschedule_appointment"
-	IntentCancel      = "cancel_appointment"
-	IntentComplaint   = "complaint"
-	IntentHuman       = "human_handoff"
-	IntentThanks      = "thanks"
-	IntentQuestion    = "general_question"
-	IntentUnknown     = "unknown"
-	OfflineProviderID = "offline-v0"
+	IntentBook         = "book_appointment"
+	IntentReschedule   = "reschedule_appointment"
+	IntentCancel       = "cancel_appointment"
+	IntentAvailability = "check_availability"
+	IntentHours        = "ask_hours"
+	IntentLocation     = "ask_location"
+	IntentPricing      = "ask_price"
+	IntentQuestion     = "faq_question"
+	IntentGreeting     = "greeting"
+	IntentThanks       = "thanks_goodbye"
+	IntentHuman        = "human_handoff"
+	IntentComplaint    = "complaint"
+	IntentUnknown      = "out_of_scope"
+	OfflineProviderID  = "offline-v0"
 )
+
+// Intents lists every intent, in the order above.
+func Intents() []string {
+	return []string{IntentBook, IntentReschedule, IntentCancel, IntentAvailability, IntentHours, IntentLocation,
+		IntentPricing, IntentQuestion, IntentGreeting, IntentThanks, IntentHuman, IntentComplaint, IntentUnknown}
+}
 
 // Classification is an intent with the classifier's confidence in [0, 1].
 type Classification struct {

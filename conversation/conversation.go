@@ -82,7 +82,7 @@ type queries struct {
 	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft           string
 	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress      string
 	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages   string
-	ListDrafts, GetDraft, LinkAddress, LockConversation                              string
+	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists            string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.

@@ -55,8 +55,11 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		// A newer message already drafted makes this draft stale from birth.
 		var stale bool
-		if err := tx.QueryRow(ctx, s.q.LockConversation, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
+		if _, err := tx.Exec(ctx, s.q.LockConversation, a.WorkspaceID, convID); err != nil {
 			return fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
+		}
+		if err := tx.QueryRow(ctx, s.q.NewerDraftExists, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
+			return fmt.Errorf("conversation: check newer drafts of conversation %d: %w", convID, err)
 		}
 		if stale {
 			status = "superseded"

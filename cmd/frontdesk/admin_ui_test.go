@@ -108,15 +108,15 @@ func TestAdminUI(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/settings", url.Values{"_csrf": {csrf}, "name": {"Bright Smile"},
 			"timezone": {"Europe/London"}, "phone_region": {"GB"}, "assistant_name": {"Max"}, "role": {"dental"},
 			"personality": {"formal"}, "approval_mode": {"auto_threshold"}, "approval_threshold": {"0.7"},
-			"auto_intents": {"opening_hours", "location"}})
+			"auto_intents": {"ask_hours", "ask_location"}})
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 		w, err := s.app.conv.Workspace(context.Background(), s.app.pool, s.ws.ID)
 		require.NoError(t, err)
 		require.Equal(t, "Max", w.AssistantName)
 		require.Equal(t, "formal", w.Personality)
-		require.Equal(t, []string{"opening_hours", "location"}, w.AutoIntents)
+		require.Equal(t, []string{"ask_hours", "ask_location"}, w.AutoIntents)
 		_, settings := get(t, c, s.url+"/admin/settings")
-		require.Contains(t, settings, `value="location" checked`)
+		require.Contains(t, settings, `value="ask_location" checked`)
 	})
 	t.Run("PortalLinkWithQRCode", func(t *testing.T) {
 		resp := postForm(t, c, s.url+"/admin/portal-links", url.Values{"_csrf": {csrf}, "contact_phone": {"07700 900999"}, "contact_name": {"Kim"}})

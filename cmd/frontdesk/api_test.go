@@ -98,7 +98,7 @@ func TestAPIPortalMessageToApprovedReply(t *testing.T) {
 	require.NotEmpty(t, msg["created_at"])
 
 	d := waitDraft(t, owner, msg["id"].(float64))
-	require.Equal(t, "opening_hours", d["intent"])
+	require.Equal(t, "ask_hours", d["intent"])
 	require.Contains(t, d["content"], "Saturday")
 	require.Greater(t, d["confidence"].(float64), 0.0)
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 )
@@ -82,6 +83,15 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 	defer func() { stopHub(); <-published }()
 
 	if a.workers {
+		// Train the offline intent model now, not on the first customer's message.
+		go func() {
+			took, err := ai.TrainOfflineClassifier()
+			if err != nil {
+				a.log.Error("offline intent classifier did not train", "error", err)
+				return
+			}
+			a.log.Info("offline intent classifier trained", "duration_ms", took.Milliseconds())
+		}()
 		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start jobs: %w", err)
 		}
