@@ -1,5 +1,10 @@
-// Package booking owns when the business is open and, as it grows, services, free
-// slots and appointments. This first version holds weekly opening hours.
+// Package booking owns the calendar of a business: its resources (staff or rooms),
+// services, weekly opening hours and exceptions, booking settings, the free slots they
+// leave, and appointments, which PostgreSQL guarantees never overlap on one resource.
+//
+// Local times of day are in the workspace's time zone, which callers pass as a
+// *time.Location; instants are time.Time. FreeSlots is the pure slot computation, and
+// the Store loads what it needs and writes appointments.
 package booking
 
 import (
@@ -7,6 +12,8 @@ import (
 	_ "embed"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
@@ -16,19 +23,46 @@ import (
 var queriesSQL string
 
 type queries struct {
-	DeleteHours, InsertHours, ListHours string
+	DeleteHours, InsertHours, ListHours, ListRules                                string
+	DeleteExceptions, InsertException, ListExceptions                             string
+	GetSettings, UpsertSettings                                                   string
+	ListResources, DefaultResource                                                string
+	InsertService, LinkServiceResources, ListServices, GetService                 string
+	LockResource, ListBusy, InsertAppointment, MoveAppointment, CancelAppointment string
+	GetAppointment, ListAppointments                                              string
 }
 
-// Store reads and writes availability; every call is scoped by workspace.
-type Store struct{ q queries }
+// Store reads and writes the calendar; every call is scoped by workspace.
+type Store struct {
+	q   queries
+	now func() time.Time
+}
 
-// NewStore loads the store's queries.
+// NewStore loads the store's queries. It reads the time from time.Now; see WithClock.
 func NewStore() (*Store, error) {
-	s := &Store{}
+	s := &Store{now: time.Now}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
 		return nil, fmt.Errorf("booking: %w", err)
 	}
 	return s, nil
+}
+
+// WithClock returns a copy of the store that reads the time from now.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// TxBeginner is a pool or a transaction: booking tries each resource in a transaction
+// of its own (a savepoint inside a caller's transaction), so a lost race leaves the
+// caller's transaction usable.
+type TxBeginner interface {
+	database.DBTX
+	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // Window is one opening period of a weekday, in the workspace's local time ("09:00").
@@ -40,8 +74,32 @@ type Window struct {
 
 func (w Window) String() string { return w.Opens + "–" + w.Closes }
 
+// Rule parses the window.
+func (w Window) Rule() (Rule, error) {
+	if w.Weekday < time.Sunday || w.Weekday > time.Saturday {
+		return Rule{}, fmt.Errorf("%w: weekday %d is not 0 (Sunday) to 6 (Saturday)", ErrInvalid, w.Weekday)
+	}
+	opens, err := ParseTimeOfDay(w.Opens)
+	if err != nil {
+		return Rule{}, err
+	}
+	closes, err := ParseTimeOfDay(w.Closes)
+	if err != nil {
+		return Rule{}, err
+	}
+	if closes <= opens {
+		return Rule{}, fmt.Errorf("%w: %s closes before it opens", ErrInvalid, w)
+	}
+	return Rule{Weekday: w.Weekday, Start: opens, End: closes}, nil
+}
+
 // SetHours replaces the workspace's weekly opening hours.
 func (s *Store) SetHours(ctx context.Context, db database.DBTX, workspaceID int64, windows []Window) error {
+	for _, w := range windows {
+		if _, err := w.Rule(); err != nil {
+			return err
+		}
+	}
 	if _, err := db.Exec(ctx, s.q.DeleteHours, workspaceID); err != nil {
 		return fmt.Errorf("booking: clear hours: %w", err)
 	}

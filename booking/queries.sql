@@ -1,5 +1,5 @@
 -- name: DeleteHours
-DELETE FROM availability_rules WHERE workspace_id = $1;
+DELETE FROM availability_rules WHERE workspace_id = $1 AND resource_id IS NULL;
 
 -- name: InsertHours
 INSERT INTO availability_rules (workspace_id, weekday, opens_at, closes_at)
@@ -8,5 +8,126 @@ VALUES ($1, $2, $3::time, $4::time);
 -- name: ListHours
 SELECT weekday, to_char(opens_at, 'HH24:MI'), to_char(closes_at, 'HH24:MI')
 FROM availability_rules
-WHERE workspace_id = $1
+WHERE workspace_id = $1 AND resource_id IS NULL
 ORDER BY weekday, opens_at;
+
+-- name: ListRules
+-- Every weekly rule of the workspace, the business's (null resource) and each resource's.
+SELECT resource_id, weekday, (extract(epoch FROM opens_at) / 60)::int, (extract(epoch FROM closes_at) / 60)::int
+FROM availability_rules
+WHERE workspace_id = $1;
+
+-- name: DeleteExceptions
+DELETE FROM availability_exceptions WHERE workspace_id = $1 AND resource_id IS NULL;
+
+-- name: InsertException
+INSERT INTO availability_exceptions (workspace_id, resource_id, day, closed, opens_at, closes_at, note)
+VALUES ($1, $2, $3, $4, $5::time, $6::time, $7);
+
+-- name: ListExceptions
+-- The exceptions of days from $2 to $3 (inclusive).
+SELECT resource_id, day, closed, coalesce((extract(epoch FROM opens_at) / 60)::int, 0),
+       coalesce((extract(epoch FROM closes_at) / 60)::int, 0), note
+FROM availability_exceptions
+WHERE workspace_id = $1 AND day BETWEEN $2 AND $3
+ORDER BY day, opens_at NULLS FIRST;
+
+-- name: GetSettings
+SELECT min_notice_minutes, horizon_days, slot_step_minutes FROM booking_settings WHERE workspace_id = $1;
+
+-- name: UpsertSettings
+INSERT INTO booking_settings (workspace_id, min_notice_minutes, horizon_days, slot_step_minutes, updated_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (workspace_id) DO UPDATE
+SET min_notice_minutes = EXCLUDED.min_notice_minutes, horizon_days = EXCLUDED.horizon_days,
+    slot_step_minutes = EXCLUDED.slot_step_minutes, updated_at = EXCLUDED.updated_at;
+
+-- name: ListResources
+SELECT id, name, kind, is_default FROM resources
+WHERE workspace_id = $1 AND active
+ORDER BY is_default DESC, id;
+
+-- name: DefaultResource
+SELECT id FROM resources WHERE workspace_id = $1 AND is_default;
+
+-- name: InsertService
+INSERT INTO services (workspace_id, name, description, duration_minutes, buffer_before_minutes,
+                      buffer_after_minutes, price_cents, currency)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id;
+
+-- name: LinkServiceResources
+INSERT INTO service_resources (workspace_id, service_id, resource_id)
+SELECT $1, $2, unnest($3::bigint[]);
+
+-- name: ListServices
+SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes,
+       s.price_cents, s.currency, s.active,
+       array(SELECT sr.resource_id FROM service_resources sr
+             WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id ORDER BY sr.resource_id)
+FROM services s
+WHERE s.workspace_id = $1 AND s.active
+ORDER BY lower(s.name), s.id;
+
+-- name: GetService
+SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes,
+       s.price_cents, s.currency, s.active,
+       array(SELECT sr.resource_id FROM service_resources sr
+             WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id ORDER BY sr.resource_id)
+FROM services s
+WHERE s.workspace_id = $1 AND s.id = $2;
+
+-- name: ListBusy
+-- The time resources $2 are held between $3 and $4, leaving out appointment $5.
+SELECT resource_id, lower(during), upper(during)
+FROM appointments
+WHERE workspace_id = $1 AND status = 'booked' AND resource_id = ANY ($2::bigint[])
+  AND during && tstzrange($3, $4) AND id <> $5;
+
+-- name: LockResource
+-- Bookings of one resource queue here for the rest of their transaction. The exclusion
+-- constraint alone is the guarantee; without the queue, racing inserts of one slot wait
+-- for each other's uncommitted rows and PostgreSQL breaks the cycles as deadlocks.
+SELECT pg_advisory_xact_lock(hashtextextended('frontdesk.booking:' || $1::bigint || ':' || $2::bigint, 0));
+
+-- name: InsertAppointment
+-- during is the appointment widened by the service's buffers: the exclusion constraint
+-- appointments_no_overlap refuses it when it overlaps another booked one of the resource.
+INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at,
+                          buffer_before_minutes, buffer_after_minutes, during, notes, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::int, $8::int,
+        tstzrange($5::timestamptz - make_interval(mins => $7::int), $6::timestamptz + make_interval(mins => $8::int), '[)'),
+        $9, $10, $10)
+RETURNING id;
+
+-- name: MoveAppointment
+UPDATE appointments
+SET resource_id = $3, starts_at = $4::timestamptz, ends_at = $5::timestamptz,
+    during = tstzrange($4::timestamptz - make_interval(mins => buffer_before_minutes),
+                       $5::timestamptz + make_interval(mins => buffer_after_minutes), '[)'),
+    sequence = sequence + 1, updated_at = $6
+WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
+
+-- name: CancelAppointment
+UPDATE appointments
+SET status = 'cancelled', cancelled_at = $3, updated_at = $3, sequence = sequence + 1
+WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
+
+-- name: GetAppointment
+SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at
+FROM appointments a
+JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
+JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+WHERE a.workspace_id = $1 AND a.id = $2;
+
+-- name: ListAppointments
+-- Appointments that overlap [$2, $3), booked or not, earliest first.
+SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at
+FROM appointments a
+JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
+JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+WHERE a.workspace_id = $1 AND a.starts_at < $3 AND a.ends_at > $2
+ORDER BY a.starts_at, a.id
+LIMIT 2000;

@@ -46,6 +46,16 @@ var demoHours = []booking.Window{ //nolint:gochecknoglobals // read-only seed da
 	{Weekday: time.Saturday, Opens: "09:00", Closes: "13:00"},
 }
 
+// demoServices are what the clinic's documents price.
+func demoServices() []booking.Service {
+	cents := func(c int64) *int64 { return &c }
+	return []booking.Service{
+		{Name: "Check-up and cleaning", DurationMinutes: 30, BufferAfterMinutes: 10, PriceCents: cents(6500), Currency: "GBP"},
+		{Name: "Teeth whitening", DurationMinutes: 60, BufferAfterMinutes: 15, PriceCents: cents(25000), Currency: "GBP"},
+		{Name: "Emergency appointment", DurationMinutes: 30, PriceCents: cents(9000), Currency: "GBP"},
+	}
+}
+
 // seedDemo creates the demo clinic unless it exists, and returns it.
 func seedDemo(ctx context.Context, a *app) (conversation.Workspace, error) {
 	w, err := a.conv.WorkspaceBySlug(ctx, a.pool, demoSlug)
@@ -72,7 +82,15 @@ func seedDemo(ctx context.Context, a *app) (conversation.Workspace, error) {
 				return err
 			}
 		}
-		return a.booking.SetHours(ctx, tx, w.ID, demoHours)
+		if err := a.booking.SetHours(ctx, tx, w.ID, demoHours); err != nil {
+			return err
+		}
+		for _, sv := range demoServices() {
+			if _, err := a.booking.CreateService(ctx, tx, w.ID, sv); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return w, err
 }

@@ -1,0 +1,234 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/booking"
+)
+
+// hoursRow is one weekday of the hours form: up to two windows ("" when unused).
+type hoursRow struct {
+	Weekday                          time.Weekday
+	Opens1, Closes1, Opens2, Closes2 string
+}
+
+// calendarView is what calendar.html shows; the forms' values survive a refused save.
+type calendarView struct {
+	Week, PrevWeek, NextWeek string
+	Services                 []serviceJSON
+	Hours                    []hoursRow
+	Settings                 booking.Settings
+	settingsGiven            bool
+	Appointments             []booking.Appointment
+	ServiceForm              map[string]string
+	Errors                   map[string]string
+	Saved                    string
+}
+
+// weekStart is the Monday of the week of the local day d.
+func weekStart(d time.Time) time.Time {
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
+	ctx, ws := c.Context(), workspaceID(c)
+	w, err := h.workspace(ctx, ws)
+	if err != nil {
+		return err
+	}
+	loc := w.Location()
+	week := weekStart(booking.LocalDate(h.Booking.Now(), loc))
+	if d, err := booking.ParseDate(c.Query("week", v.Week)); err == nil {
+		week = weekStart(d)
+	}
+	v.Week, v.PrevWeek, v.NextWeek = week.Format(time.DateOnly), week.AddDate(0, 0, -7).Format(time.DateOnly), week.AddDate(0, 0, 7).Format(time.DateOnly)
+
+	services, err := h.Booking.Services(ctx, h.Pool, ws)
+	if err != nil {
+		return err
+	}
+	for _, sv := range services {
+		v.Services = append(v.Services, toServiceJSON(sv))
+	}
+	if v.Hours == nil {
+		hours, err := h.Booking.Hours(ctx, h.Pool, ws)
+		if err != nil {
+			return err
+		}
+		for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+			row := hoursRow{Weekday: d}
+			if ws := hours[d]; len(ws) > 0 {
+				row.Opens1, row.Closes1 = ws[0].Opens, ws[0].Closes
+				if len(ws) > 1 {
+					row.Opens2, row.Closes2 = ws[1].Opens, ws[1].Closes
+				}
+			}
+			v.Hours = append(v.Hours, row)
+		}
+	}
+	if !v.settingsGiven {
+		if v.Settings, err = h.Booking.Settings(ctx, h.Pool, ws); err != nil {
+			return err
+		}
+	}
+	v.Appointments, err = h.Booking.Appointments(ctx, h.Pool, ws, localMidnight(week, loc), localMidnight(week.AddDate(0, 0, 7), loc))
+	if err != nil {
+		return err
+	}
+	for i := range v.Appointments {
+		v.Appointments[i] = appointmentJSON(v.Appointments[i], loc)
+	}
+	if v.ServiceForm == nil {
+		v.ServiceForm = map[string]string{"duration_minutes": "30", "buffer_minutes": "0"}
+	}
+	if v.Saved == "" {
+		v.Saved = c.Query("saved")
+	}
+	return h.pages.Render(c, "calendar.html", fiber.Map{
+		"Title": "Calendar", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "calendar",
+		"Timezone": w.Timezone, "Cal": v,
+	})
+}
+
+func (h *Handler) calendarPage(c *fiber.Ctx) error { return h.renderCalendar(c, calendarView{}) }
+
+func (h *Handler) requireOwner(c *fiber.Ctx) error {
+	if currentUser(c).Role != "owner" {
+		return fiber.NewError(fiber.StatusForbidden, "only an owner can change the calendar's set-up")
+	}
+	return nil
+}
+
+// refused re-renders the page with the fields' errors, or passes other errors on.
+func (h *Handler) refused(c *fiber.Ctx, err error, v calendarView) error {
+	var fe booking.ValidationError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	v.Errors = fe
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.renderCalendar(c, v)
+}
+
+func (h *Handler) addServiceUI(c *fiber.Ctx) error {
+	if err := h.requireOwner(c); err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"name", "duration_minutes", "buffer_minutes", "price", "currency"} {
+		form[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	v := calendarView{ServiceForm: form}
+	bad := booking.ValidationError{}
+	b := serviceBody{Name: form["name"], Currency: form["currency"]}
+	var err error
+	if b.DurationMinutes, err = strconv.Atoi(form["duration_minutes"]); err != nil {
+		bad["duration_minutes"] = "must be a whole number of minutes"
+	}
+	if form["buffer_minutes"] != "" {
+		n, err := strconv.Atoi(form["buffer_minutes"])
+		if err != nil {
+			bad["buffer_after_minutes"] = "must be a whole number of minutes"
+		}
+		b.BufferMinutes = &n
+	}
+	if form["price"] != "" {
+		p, err := strconv.ParseFloat(form["price"], 64)
+		if err != nil {
+			bad["price"] = "must be a number such as 65 or 12.50"
+		}
+		b.Price = &p
+	}
+	if len(bad) > 0 {
+		return h.refused(c, bad, v)
+	}
+	sv, err := b.service()
+	if err == nil {
+		_, err = h.Booking.CreateService(c.Context(), h.Pool, workspaceID(c), sv)
+	}
+	if err != nil {
+		return h.refused(c, err, v)
+	}
+	return c.Redirect("/admin/calendar?saved=service", fiber.StatusSeeOther)
+}
+
+func (h *Handler) saveHoursUI(c *fiber.Ctx) error {
+	if err := h.requireOwner(c); err != nil {
+		return err
+	}
+	var rows []hoursRow
+	var windows []booking.Window
+	bad := booking.ValidationError{}
+	for d := range 7 {
+		day := time.Weekday(d)
+		key := "hours_" + strconv.Itoa(d)
+		row := hoursRow{Weekday: day,
+			Opens1: strings.TrimSpace(c.FormValue(key + "_opens1")), Closes1: strings.TrimSpace(c.FormValue(key + "_closes1")),
+			Opens2: strings.TrimSpace(c.FormValue(key + "_opens2")), Closes2: strings.TrimSpace(c.FormValue(key + "_closes2"))}
+		rows = append(rows, row)
+		for _, pair := range [][2]string{{row.Opens1, row.Closes1}, {row.Opens2, row.Closes2}} {
+			if pair[0] == "" && pair[1] == "" {
+				continue
+			}
+			w := booking.Window{Weekday: day, Opens: pair[0], Closes: pair[1]}
+			if _, err := w.Rule(); err != nil {
+				bad[key] = strings.TrimPrefix(err.Error(), booking.ErrInvalid.Error()+": ")
+				continue
+			}
+			windows = append(windows, w)
+		}
+	}
+	// Show Monday first, as the page does.
+	v := calendarView{Hours: append(rows[1:], rows[0])}
+	if len(bad) > 0 {
+		return h.refused(c, bad, v)
+	}
+	err := pgx.BeginFunc(c.Context(), h.Pool, func(tx pgx.Tx) error {
+		return h.Booking.SetHours(c.Context(), tx, workspaceID(c), windows)
+	})
+	if err != nil {
+		return h.refused(c, err, v)
+	}
+	return c.Redirect("/admin/calendar?saved=hours", fiber.StatusSeeOther)
+}
+
+func (h *Handler) saveBookingSettingsUI(c *fiber.Ctx) error {
+	if err := h.requireOwner(c); err != nil {
+		return err
+	}
+	bad := booking.ValidationError{}
+	num := func(k string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(k)))
+		if err != nil {
+			bad[k] = "must be a whole number"
+		}
+		return n
+	}
+	st := booking.Settings{MinNoticeMinutes: num("min_notice_minutes"), HorizonDays: num("horizon_days"), SlotStepMinutes: num("slot_step_minutes")}
+	v := calendarView{Settings: st, settingsGiven: true}
+	if len(bad) > 0 {
+		return h.refused(c, bad, v)
+	}
+	if err := h.Booking.SetSettings(c.Context(), h.Pool, workspaceID(c), st); err != nil {
+		return h.refused(c, err, v)
+	}
+	return c.Redirect("/admin/calendar?saved=settings", fiber.StatusSeeOther)
+}
+
+func (h *Handler) cancelAppointmentUI(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	if _, err := h.Booking.Cancel(c.Context(), h.Pool, workspaceID(c), id); err != nil {
+		return err
+	}
+	back := "/admin/calendar?saved=cancelled"
+	if d, err := booking.ParseDate(c.FormValue("week")); err == nil {
+		back += "&week=" + d.Format(time.DateOnly)
+	}
+	return c.Redirect(back, fiber.StatusSeeOther)
+}

@@ -1,0 +1,309 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+// Appointment is a booked (or once booked) service for a contact on a resource.
+type Appointment struct {
+	ID           int64     `json:"id"`
+	ResourceID   int64     `json:"resource_id"`
+	ServiceID    int64     `json:"service_id"`
+	ServiceName  string    `json:"service_name"`
+	ContactID    int64     `json:"contact_id"`
+	ContactName  string    `json:"contact_name"`
+	ContactPhone string    `json:"contact_phone"`
+	Status       string    `json:"status"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	Notes        string    `json:"notes"`
+	Sequence     int       `json:"sequence"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// AlternativesLimit is how many free slots a lost booking offers instead.
+const AlternativesLimit = 5
+
+// Appointment statuses.
+const (
+	StatusBooked    = "booked"
+	StatusCancelled = "cancelled"
+)
+
+// sqlstateExclusion is PostgreSQL's exclusion_violation.
+const sqlstateExclusion = "23P01"
+
+func isExclusion(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == sqlstateExclusion
+}
+
+// AvailableSlots returns the free slots of a service on the local days first to last
+// (dates, see ParseDate), at most limit of them (0: all).
+func (s *Store) AvailableSlots(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, serviceID int64, first, last time.Time, limit int) ([]Slot, error) {
+	sv, err := s.bookableService(ctx, db, ws, serviceID)
+	if err != nil {
+		return nil, err
+	}
+	return s.freeSlots(ctx, db, ws, loc, sv, first, last, limit, 0)
+}
+
+func (s *Store) bookableService(ctx context.Context, db database.DBTX, ws, serviceID int64) (Service, error) {
+	sv, err := s.Service(ctx, db, ws, serviceID)
+	if err != nil {
+		return sv, err
+	}
+	if !sv.Active {
+		return sv, fmt.Errorf("booking: service %d: %w", serviceID, ErrNotFound)
+	}
+	return sv, nil
+}
+
+func (s *Store) slotQuery(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, first, last time.Time) (SlotQuery, error) {
+	st, err := s.Settings(ctx, db, ws)
+	if err != nil {
+		return SlotQuery{}, err
+	}
+	return SlotQuery{
+		Location: loc, Now: s.now(), From: first, To: last,
+		Duration:     sv.duration(),
+		BufferBefore: time.Duration(sv.BufferBeforeMinutes) * time.Minute,
+		BufferAfter:  time.Duration(sv.BufferAfterMinutes) * time.Minute,
+		Step:         time.Duration(st.SlotStepMinutes) * time.Minute,
+		MinNotice:    time.Duration(st.MinNoticeMinutes) * time.Minute,
+		HorizonDays:  st.HorizonDays,
+	}, nil
+}
+
+func (s *Store) freeSlots(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, first, last time.Time, limit int, except int64) ([]Slot, error) {
+	q, err := s.slotQuery(ctx, db, ws, loc, sv, first, last)
+	if err != nil {
+		return nil, err
+	}
+	q.Limit = limit
+	scheds, err := s.schedules(ctx, db, ws, loc, sv.ResourceIDs, first, last, except)
+	if err != nil {
+		return nil, err
+	}
+	return FreeSlots(q, scheds), nil
+}
+
+// candidates returns the resources, in the order to try them, for which start is on
+// the service's slot grid (ignoring appointments), those free at start first; or
+// ErrNotBookable with the reason.
+func (s *Store) candidates(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, start time.Time, except int64) ([]int64, error) {
+	now := s.now()
+	if !start.After(now) {
+		return nil, fmt.Errorf("%w: %s is in the past", ErrNotBookable, start.In(loc).Format(time.RFC3339))
+	}
+	day := LocalDate(start, loc)
+	q, err := s.slotQuery(ctx, db, ws, loc, sv, day, day)
+	if err != nil {
+		return nil, err
+	}
+	scheds, err := s.schedules(ctx, db, ws, loc, sv.ResourceIDs, day, day, except)
+	if err != nil {
+		return nil, err
+	}
+	var free, held []int64
+	for _, sc := range scheds {
+		busy := sc.Busy
+		sc.Busy = nil
+		if !startsAt(FreeSlots(q, []Schedule{sc}), start) {
+			continue
+		}
+		sc.Busy = busy
+		if startsAt(FreeSlots(q, []Schedule{sc}), start) {
+			free = append(free, sc.ResourceID)
+		} else {
+			held = append(held, sc.ResourceID)
+		}
+	}
+	if len(free)+len(held) == 0 {
+		switch {
+		case start.Before(q.Now.Add(q.MinNotice)):
+			return nil, fmt.Errorf("%w: %s is sooner than the %d minutes' notice bookings need", ErrNotBookable,
+				start.In(loc).Format(time.RFC3339), int(q.MinNotice/time.Minute))
+		case start.After(q.Now.Add(time.Duration(q.HorizonDays) * 24 * time.Hour)):
+			return nil, fmt.Errorf("%w: %s is more than %d days ahead", ErrNotBookable, start.In(loc).Format(time.RFC3339), q.HorizonDays)
+		}
+		return nil, fmt.Errorf("%w: %s is not one of the times offered for %s; ask for the available slots",
+			ErrNotBookable, start.In(loc).Format(time.RFC3339), sv.Name)
+	}
+	return append(free, held...), nil
+}
+
+func startsAt(slots []Slot, start time.Time) bool {
+	for _, sl := range slots {
+		if sl.Start.Equal(start) {
+			return true
+		}
+	}
+	return false
+}
+
+// slotTaken builds the error of a lost booking, with the next free slots from the day
+// of start on.
+func (s *Store) slotTaken(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, start time.Time, except int64) error {
+	st, err := s.Settings(ctx, db, ws)
+	if err != nil {
+		return err
+	}
+	first := LocalDate(start, loc)
+	alts, err := s.freeSlots(ctx, db, ws, loc, sv, first, first.AddDate(0, 0, st.HorizonDays+1), AlternativesLimit, except)
+	if err != nil {
+		return err
+	}
+	if alts == nil {
+		alts = []Slot{}
+	}
+	return &SlotTakenError{Alternatives: alts}
+}
+
+// BookRequest asks for an appointment.
+type BookRequest struct {
+	WorkspaceID int64
+	ServiceID   int64
+	ContactID   int64
+	Start       time.Time
+	Location    *time.Location // the workspace's time zone
+	Notes       string
+}
+
+// Book makes an appointment at a start the calendar offers, on the first resource of
+// the service that is free then. When every such resource is held (a race lost) it
+// returns a *SlotTakenError (ErrSlotTaken) with alternatives; a start the calendar does
+// not offer at all is ErrNotBookable.
+func (s *Store) Book(ctx context.Context, db TxBeginner, r BookRequest) (Appointment, error) {
+	sv, err := s.bookableService(ctx, db, r.WorkspaceID, r.ServiceID)
+	if err != nil {
+		return Appointment{}, err
+	}
+	if len(r.Notes) > 2000 {
+		return Appointment{}, ValidationError{"notes": "must be at most 2000 characters"}
+	}
+	resources, err := s.candidates(ctx, db, r.WorkspaceID, r.Location, sv, r.Start, 0)
+	if err != nil {
+		return Appointment{}, err
+	}
+	end := r.Start.Add(sv.duration())
+	for _, res := range resources {
+		var id int64
+		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, s.q.LockResource, r.WorkspaceID, res); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, s.q.InsertAppointment, r.WorkspaceID, res, sv.ID, r.ContactID, r.Start, end,
+				sv.BufferBeforeMinutes, sv.BufferAfterMinutes, strings.TrimSpace(r.Notes), s.now()).Scan(&id)
+		})
+		if isExclusion(err) {
+			continue
+		}
+		if err != nil {
+			return Appointment{}, fmt.Errorf("booking: book service %d at %s: %w", sv.ID, r.Start.Format(time.RFC3339), err)
+		}
+		return s.Appointment(ctx, db, r.WorkspaceID, id)
+	}
+	return Appointment{}, s.slotTaken(ctx, db, r.WorkspaceID, r.Location, sv, r.Start, 0)
+}
+
+// Reschedule moves a booked appointment to another start the calendar offers, on its
+// own resource if that is free, else on another that can perform the service. It fails
+// like Book, and then leaves the appointment as it was.
+func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc *time.Location, start time.Time) (Appointment, error) {
+	a, err := s.Appointment(ctx, db, ws, id)
+	if err != nil {
+		return a, err
+	}
+	if a.Status != StatusBooked {
+		return a, fmt.Errorf("%w: appointment %d is %s", ErrNotBookable, id, a.Status)
+	}
+	sv, err := s.bookableService(ctx, db, ws, a.ServiceID)
+	if err != nil {
+		return a, err
+	}
+	resources, err := s.candidates(ctx, db, ws, loc, sv, start, id)
+	if err != nil {
+		return a, err
+	}
+	// Its own resource first, when it is on the grid at all.
+	for i, res := range resources {
+		if res == a.ResourceID {
+			copy(resources[1:i+1], resources[:i])
+			resources[0] = res
+			break
+		}
+	}
+	for _, res := range resources {
+		err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, s.q.LockResource, ws, res); err != nil {
+				return err
+			}
+			tag, err := tx.Exec(ctx, s.q.MoveAppointment, ws, id, res, start, start.Add(sv.duration()), s.now())
+			if err == nil && tag.RowsAffected() == 0 {
+				err = fmt.Errorf("booking: appointment %d was cancelled meanwhile: %w", id, ErrNotBookable)
+			}
+			return err
+		})
+		if isExclusion(err) {
+			continue
+		}
+		if err != nil {
+			return a, fmt.Errorf("booking: reschedule appointment %d: %w", id, err)
+		}
+		return s.Appointment(ctx, db, ws, id)
+	}
+	return a, s.slotTaken(ctx, db, ws, loc, sv, start, id)
+}
+
+// Cancel cancels a booked appointment and frees its time. Cancelling one that is no
+// longer booked changes nothing and returns it as it is.
+func (s *Store) Cancel(ctx context.Context, db database.DBTX, ws, id int64) (Appointment, error) {
+	if _, err := db.Exec(ctx, s.q.CancelAppointment, ws, id, s.now()); err != nil {
+		return Appointment{}, fmt.Errorf("booking: cancel appointment %d: %w", id, err)
+	}
+	return s.Appointment(ctx, db, ws, id)
+}
+
+func scanAppointment(row pgx.Row) (Appointment, error) {
+	var a Appointment
+	err := row.Scan(&a.ID, &a.ResourceID, &a.ServiceID, &a.ServiceName, &a.ContactID, &a.ContactName, &a.ContactPhone,
+		&a.Status, &a.Start, &a.End, &a.Notes, &a.Sequence, &a.CreatedAt, &a.UpdatedAt)
+	return a, err
+}
+
+// Appointment returns one appointment.
+func (s *Store) Appointment(ctx context.Context, db database.DBTX, ws, id int64) (Appointment, error) {
+	a, err := scanAppointment(db.QueryRow(ctx, s.q.GetAppointment, ws, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("booking: appointment %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("booking: appointment %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// Appointments lists the appointments that overlap [from, to), of any status,
+// earliest first (at most 2000).
+func (s *Store) Appointments(ctx context.Context, db database.DBTX, ws int64, from, to time.Time) ([]Appointment, error) {
+	rows, err := db.Query(ctx, s.q.ListAppointments, ws, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("booking: list appointments: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Appointment, error) { return scanAppointment(row) })
+	if err != nil {
+		return nil, fmt.Errorf("booking: list appointments: %w", err)
+	}
+	return out, nil
+}

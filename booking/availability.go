@@ -1,0 +1,190 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+// Settings are a workspace's booking rules.
+type Settings struct {
+	// MinNoticeMinutes is how long before its start a slot stops being offered.
+	MinNoticeMinutes int `json:"min_notice_minutes"`
+	// HorizonDays is how far ahead slots are offered.
+	HorizonDays int `json:"horizon_days"`
+	// SlotStepMinutes is the spacing of candidate starts from a window's opening.
+	SlotStepMinutes int `json:"slot_step_minutes"`
+}
+
+// DefaultSettings apply until a workspace saves its own.
+func DefaultSettings() Settings {
+	return Settings{MinNoticeMinutes: 60, HorizonDays: 60, SlotStepMinutes: 15}
+}
+
+// Validate checks the settings' ranges.
+func (st Settings) Validate() error {
+	bad := ValidationError{}
+	if st.MinNoticeMinutes < 0 || st.MinNoticeMinutes > 525600 {
+		bad["min_notice_minutes"] = "must be from 0 to 525600 (a year)"
+	}
+	if st.HorizonDays < 1 || st.HorizonDays > 730 {
+		bad["horizon_days"] = "must be from 1 to 730"
+	}
+	if st.SlotStepMinutes < 5 || st.SlotStepMinutes > 240 {
+		bad["slot_step_minutes"] = "must be from 5 to 240"
+	}
+	if len(bad) > 0 {
+		return bad
+	}
+	return nil
+}
+
+// Settings returns the workspace's booking settings, or the defaults.
+func (s *Store) Settings(ctx context.Context, db database.DBTX, ws int64) (Settings, error) {
+	st := DefaultSettings()
+	rows, err := db.Query(ctx, s.q.GetSettings, ws)
+	if err != nil {
+		return st, fmt.Errorf("booking: settings: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&st.MinNoticeMinutes, &st.HorizonDays, &st.SlotStepMinutes); err != nil {
+			return st, fmt.Errorf("booking: settings: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("booking: settings: %w", err)
+	}
+	return st, nil
+}
+
+// SetSettings saves the workspace's booking settings.
+func (s *Store) SetSettings(ctx context.Context, db database.DBTX, ws int64, st Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	if _, err := db.Exec(ctx, s.q.UpsertSettings, ws, st.MinNoticeMinutes, st.HorizonDays, st.SlotStepMinutes, s.now()); err != nil {
+		return fmt.Errorf("booking: save settings: %w", err)
+	}
+	return nil
+}
+
+// SetExceptions replaces the business-wide exceptions (those without a resource); the
+// ResourceID of the given exceptions is ignored.
+func (s *Store) SetExceptions(ctx context.Context, db database.DBTX, ws int64, exceptions []Exception) error {
+	for _, e := range exceptions {
+		if !e.Closed && (e.Start < 0 || e.End > EndOfDay || e.End <= e.Start) {
+			return fmt.Errorf("%w: special hours of %s close before they open", ErrInvalid, e.Day.Format(time.DateOnly))
+		}
+	}
+	if _, err := db.Exec(ctx, s.q.DeleteExceptions, ws); err != nil {
+		return fmt.Errorf("booking: clear exceptions: %w", err)
+	}
+	for _, e := range exceptions {
+		var opens, closes *string
+		if !e.Closed {
+			o, c := e.Start.String(), e.End.String()
+			opens, closes = &o, &c
+		}
+		if _, err := db.Exec(ctx, s.q.InsertException, ws, nil, e.Day, e.Closed, opens, closes, e.Note); err != nil {
+			return fmt.Errorf("booking: add exception %s: %w", e.Day.Format(time.DateOnly), err)
+		}
+	}
+	return nil
+}
+
+// Exceptions returns the exceptions of days from first to last, business-wide and
+// per resource.
+func (s *Store) Exceptions(ctx context.Context, db database.DBTX, ws int64, first, last time.Time) ([]Exception, error) {
+	rows, err := db.Query(ctx, s.q.ListExceptions, ws, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("booking: list exceptions: %w", err)
+	}
+	defer rows.Close()
+	var out []Exception
+	for rows.Next() {
+		var e Exception
+		var opens, closes int
+		if err := rows.Scan(&e.ResourceID, &e.Day, &e.Closed, &opens, &closes, &e.Note); err != nil {
+			return nil, fmt.Errorf("booking: scan exception: %w", err)
+		}
+		e.Start, e.End = TimeOfDay(opens), TimeOfDay(closes)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("booking: list exceptions: %w", err)
+	}
+	return out, nil
+}
+
+// schedules loads what the resources offer between the local days first and last:
+// each resource's own weekly rules (or else the business's), the exceptions that
+// concern it, and the time it is held, leaving out appointment except.
+func (s *Store) schedules(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, resources []int64, first, last time.Time, except int64) ([]Schedule, error) {
+	rows, err := db.Query(ctx, s.q.ListRules, ws)
+	if err != nil {
+		return nil, fmt.Errorf("booking: list rules: %w", err)
+	}
+	own := map[int64][]Rule{}
+	var business []Rule
+	for rows.Next() {
+		var res *int64
+		var day int16
+		var opens, closes int
+		if err := rows.Scan(&res, &day, &opens, &closes); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("booking: scan rule: %w", err)
+		}
+		r := Rule{Weekday: time.Weekday(day), Start: TimeOfDay(opens), End: TimeOfDay(closes)}
+		if res == nil {
+			business = append(business, r)
+		} else {
+			own[*res] = append(own[*res], r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("booking: list rules: %w", err)
+	}
+	exceptions, err := s.Exceptions(ctx, db, ws, first, last)
+	if err != nil {
+		return nil, err
+	}
+
+	// Held time is loaded a day wider than the range each side: enough for any offset.
+	from := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc)
+	to := time.Date(last.Year(), last.Month(), last.Day()+2, 0, 0, 0, 0, loc)
+	rows, err = db.Query(ctx, s.q.ListBusy, ws, resources, from, to, except)
+	if err != nil {
+		return nil, fmt.Errorf("booking: list busy: %w", err)
+	}
+	busy := map[int64][]Interval{}
+	var res int64
+	var iv Interval
+	// One set of scan targets for every row: thousands of rows, no allocation each.
+	if _, err := pgx.ForEachRow(rows, []any{&res, &iv.Start, &iv.End}, func() error {
+		busy[res] = append(busy[res], iv)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("booking: list busy: %w", err)
+	}
+
+	out := make([]Schedule, 0, len(resources))
+	for _, id := range resources {
+		sc := Schedule{ResourceID: id, Rules: own[id], Busy: busy[id]}
+		if len(sc.Rules) == 0 {
+			sc.Rules = business
+		}
+		for _, e := range exceptions {
+			if e.ResourceID == nil || *e.ResourceID == id {
+				sc.Exceptions = append(sc.Exceptions, e)
+			}
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
