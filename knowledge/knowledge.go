@@ -1,93 +1,203 @@
-// Package knowledge owns the business's documents: storing them as chunks and finding
-// the passages that answer a customer's question.
+// Package knowledge owns the business's documents: extracting their text, splitting it
+// into chunks along its structure, embedding the chunks, and finding the passages that
+// answer a customer's question by hybrid search (pgvector cosine and PostgreSQL full
+// text, fused by reciprocal rank).
 //
-// This first version stores text documents split by paragraph and searches them with
-// PostgreSQL full text; embeddings, file extraction and hybrid ranking build on the
-// same tables.
+// Uploads are ingested by the River job "ingest_document"; AddText stores a short text
+// at once, one chunk per paragraph.
 package knowledge
 
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 )
 
 //go:embed queries.sql
 var queriesSQL string
 
-type queries struct {
-	InsertDocument, InsertChunk, Search string
+// Errors callers map to responses.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrTooLarge    = errors.New("file is too large")
+	ErrUnsupported = errors.New("unsupported file type")
+	ErrUnreadable  = errors.New("file cannot be read")
+)
+
+// Embedder turns texts into vectors of one model's space.
+type Embedder interface {
+	Model() string
+	Dim() int
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
 }
 
-// Store reads and writes one database's knowledge base; every call is scoped by workspace.
-type Store struct{ q queries }
+// Options tune a Store; the zero value uses the offline embedder.
+type Options struct {
+	Embedder Embedder
+	// MinSimilarity is the cosine similarity a chunk found only by its vector needs to
+	// count as a match (default 0.05, fitted to the offline embedder).
+	MinSimilarity float64
+	// StemGate keeps a chunk found only by its vector only when it shares a word stem
+	// with the query (see sharesStem). It is on with the default offline embedder, whose
+	// similarities are too weak to stand alone.
+	StemGate bool
+	// MaxUpload is the largest file accepted, in bytes (default 10 MiB).
+	MaxUpload int64
+	// TextOnly turns the vector half of hybrid search off, to measure what it adds.
+	TextOnly bool
+}
 
-// NewStore loads the store's queries.
-func NewStore() (*Store, error) {
-	s := &Store{}
-	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
+type queries struct {
+	InsertDocument, InsertChunk, Search                                 string
+	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
+	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
+	ChunksToEmbed, SetEmbedding                                         string
+}
+
+// Store reads and writes the knowledge base; every call is scoped by workspace.
+type Store struct {
+	opts Options
+	q    queries
+
+	// Set by AddWorkers and Attach.
+	pool   *pgxpool.Pool
+	events *live.Publisher
+	log    *slog.Logger
+	jobs   *river.Client[pgx.Tx]
+}
+
+var modelName = regexp.MustCompile(`^[A-Za-z0-9._:/-]+$`) //nolint:gochecknoglobals // read-only pattern
+
+// NewStore returns a store with the offline embedder and default limits.
+func NewStore() (*Store, error) { return New(Options{}) }
+
+// New returns a store with opts.
+func New(opts Options) (*Store, error) {
+	if opts.Embedder == nil {
+		opts.Embedder = ai.OfflineEmbedder{}
+		opts.StemGate = true
+	}
+	if opts.MinSimilarity == 0 {
+		opts.MinSimilarity = 0.05
+	}
+	if opts.MaxUpload == 0 {
+		opts.MaxUpload = 10 << 20
+	}
+	model, dim := opts.Embedder.Model(), opts.Embedder.Dim()
+	if !modelName.MatchString(model) || dim <= 0 {
+		return nil, fmt.Errorf("knowledge: embedder model %q of dimension %d cannot be indexed", model, dim)
+	}
+	// The vector query names the model and its dimension literally, so the planner
+	// matches it to that model's partial HNSW index.
+	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model).Replace(queriesSQL)
+	s := &Store{opts: opts}
+	if err := sqlset.Load(&s.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)
 	}
 	return s, nil
 }
 
-// Result is one matching chunk.
-type Result struct {
-	ChunkID    int64   `json:"chunk_id"`
-	DocumentID int64   `json:"document_id"`
-	Title      string  `json:"title"`
-	Heading    string  `json:"heading,omitempty"`
-	Content    string  `json:"content"`
-	Score      float64 `json:"score"`
-	Snippet    string  `json:"snippet"`
-}
+// MaxUpload is the largest file Upload accepts.
+func (s *Store) MaxUpload() int64 { return s.opts.MaxUpload }
 
-// AddText stores a text document, one chunk per paragraph, and returns its id.
+// AddText stores a short text document, one chunk per paragraph headed by its title,
+// embeds the chunks, and returns its id.
 func (s *Store) AddText(ctx context.Context, db database.DBTX, workspaceID int64, title, text string) (int64, error) {
 	paras := paragraphs(text)
 	if len(paras) == 0 {
 		return 0, fmt.Errorf("knowledge: document %q has no text", title)
 	}
+	chunks := make([]Chunk, len(paras))
+	for i, p := range paras {
+		chunks[i] = Chunk{Position: i, HeadingPath: []string{title}, Content: p}
+	}
 	var id int64
-	if err := db.QueryRow(ctx, s.q.InsertDocument, workspaceID, title, "text").Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, s.q.InsertDocument, workspaceID, title, "text", "", "text/plain", len(text), "ready", text, len(chunks)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("knowledge: insert document: %w", err)
 	}
-	for i, p := range paras {
-		if _, err := db.Exec(ctx, s.q.InsertChunk, workspaceID, id, i, title, p); err != nil {
-			return 0, fmt.Errorf("knowledge: insert chunk %d: %w", i, err)
-		}
+	if err := s.insertChunks(ctx, db, workspaceID, id, title, chunks); err != nil {
+		return 0, err
 	}
 	return id, nil
 }
 
-// Search returns up to limit chunks of the workspace that match the query.
-func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64, query string, limit int) ([]Result, error) {
-	if strings.TrimSpace(query) == "" {
-		return nil, nil
-	}
-	rows, err := db.Query(ctx, s.q.Search, workspaceID, query, limit)
+// insertChunks embeds chunks and stores them.
+func (s *Store) insertChunks(ctx context.Context, db database.DBTX, workspaceID, docID int64, title string, chunks []Chunk) error {
+	vecs, err := s.embedChunks(ctx, title, chunks, nil)
 	if err != nil {
-		return nil, fmt.Errorf("knowledge: search: %w", err)
+		return err
 	}
-	defer rows.Close()
-	var out []Result
-	for rows.Next() {
-		var r Result
-		var score float32
-		if err := rows.Scan(&r.ChunkID, &r.DocumentID, &r.Title, &r.Heading, &r.Content, &score, &r.Snippet); err != nil {
-			return nil, fmt.Errorf("knowledge: scan result: %w", err)
+	return s.storeChunks(ctx, db, workspaceID, docID, chunks, vecs)
+}
+
+// embedBatch is how many chunks are embedded at a time; progress is reported per batch.
+const embedBatch = 32
+
+// embedChunks embeds each chunk with its document title and headings, which often carry
+// the words a question uses.
+func (s *Store) embedChunks(ctx context.Context, title string, chunks []Chunk, progress func(done, total int)) ([][]float32, error) {
+	out := make([][]float32, 0, len(chunks))
+	for start := 0; start < len(chunks); start += embedBatch {
+		batch := chunks[start:min(start+embedBatch, len(chunks))]
+		texts := make([]string, len(batch))
+		for i, c := range batch {
+			texts[i] = title + "\n" + strings.Join(c.HeadingPath, "\n") + "\n" + c.Content
 		}
-		r.Score = float64(score)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("knowledge: search: %w", err)
+		vecs, err := s.opts.Embedder.Embed(ctx, texts)
+		if err != nil {
+			return nil, fmt.Errorf("knowledge: embed chunks: %w", err)
+		}
+		if len(vecs) != len(batch) {
+			return nil, fmt.Errorf("knowledge: embedder returned %d vectors for %d chunks", len(vecs), len(batch))
+		}
+		out = append(out, vecs...)
+		if progress != nil {
+			progress(len(out), len(chunks))
+		}
 	}
 	return out, nil
+}
+
+func (s *Store) storeChunks(ctx context.Context, db database.DBTX, workspaceID, docID int64, chunks []Chunk, vecs [][]float32) error {
+	for i, c := range chunks {
+		path := c.HeadingPath
+		if path == nil {
+			path = []string{}
+		}
+		_, err := db.Exec(ctx, s.q.InsertChunk, workspaceID, docID, c.Position, c.Heading(), path, c.Content,
+			vectorLiteral(vecs[i]), s.opts.Embedder.Model())
+		if err != nil {
+			return fmt.Errorf("knowledge: insert chunk %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// vectorLiteral is pgvector's text form of v.
+func vectorLiteral(v []float32) string {
+	b := make([]byte, 0, len(v)*10)
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendFloat(b, float64(x), 'g', 7, 32)
+	}
+	return string(append(b, ']'))
 }
 
 func paragraphs(text string) []string {

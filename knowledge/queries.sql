@@ -1,27 +1,116 @@
+-- Queries of the knowledge base. __DIM__ and __MODEL__ are replaced by the embedder's
+-- dimension and model name when the store is made, so the vector query matches that
+-- model's partial HNSW index (migrations/00003_knowledge.sql).
+
 -- name: InsertDocument
-INSERT INTO kb_documents (workspace_id, title, kind)
-VALUES ($1, $2, $3)
+INSERT INTO kb_documents (workspace_id, title, kind, source, mime, size_bytes, status, content, chunks, progress)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $7 = 'ready' THEN 100 ELSE 0 END)
 RETURNING id;
 
 -- name: InsertChunk
-INSERT INTO kb_chunks (workspace_id, document_id, position, heading, content, language)
-VALUES ($1, $2, $3, $4, $5, (SELECT language::regconfig FROM workspaces WHERE id = $1));
+INSERT INTO kb_chunks (workspace_id, document_id, position, heading, heading_path, content, language,
+                       embedding, embedding_model)
+VALUES ($1, $2, $3, $4, $5, $6, (SELECT language::regconfig FROM workspaces WHERE id = $1),
+        $7::vector, $8);
 
 -- name: Search
--- Any query word may match (OR), ranked by cover density; the highlighted snippet
--- shows why a chunk matched.
+-- Hybrid search: the best chunks by full text (any query word may match, ranked by
+-- cover density) and the nearest by cosine distance ($5 is the largest distance that
+-- still counts), fused by reciprocal rank: score = sum of 1 / ($6 + rank). $8 are
+-- ts_headline's options.
 WITH q AS (
     SELECT w.language::regconfig AS lang,
-           to_tsquery(w.language::regconfig,
+           to_tsquery('simple',
                       replace(plainto_tsquery(w.language::regconfig, $2)::text, ' & ', ' | ')) AS query
     FROM workspaces w WHERE w.id = $1
+), text_hits AS (
+    SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.tsv, q.query) DESC, c.id) AS rank
+    FROM kb_chunks c CROSS JOIN q
+    WHERE c.workspace_id = $1 AND c.tsv @@ q.query
+    ORDER BY rank
+    LIMIT $4
+), nearest AS (
+    SELECT c.id, c.embedding::vector(__DIM__) <=> $3::vector(__DIM__) AS distance
+    FROM kb_chunks c
+    WHERE c.workspace_id = $1 AND c.embedding_model = '__MODEL__'
+    ORDER BY c.embedding::vector(__DIM__) <=> $3::vector(__DIM__)
+    LIMIT $4
+), vector_hits AS (
+    SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
+    FROM nearest WHERE distance <= $5
+), fused AS (
+    SELECT coalesce(t.id, v.id) AS id,
+           coalesce(1.0 / ($6 + t.rank), 0) + coalesce(1.0 / ($6 + v.rank), 0) AS score,
+           coalesce(1 - v.distance, 0) AS similarity,
+           CASE WHEN t.id IS NULL THEN 'vector' WHEN v.id IS NULL THEN 'text' ELSE 'both' END AS matched
+    FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id
 )
-SELECT c.id, c.document_id, d.title, c.heading, c.content,
-       ts_rank_cd(c.tsv, q.query) AS score,
-       ts_headline(q.lang, c.content, q.query, 'MaxFragments=2, MaxWords=30, MinWords=8') AS snippet
-FROM kb_chunks c
+SELECT c.id, c.document_id, d.title, c.heading, c.content, f.score::float8, f.similarity::float8, f.matched,
+       ts_headline(q.lang, c.content, q.query, $8) AS snippet
+FROM fused f
+JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = f.id
 JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
 CROSS JOIN q
-WHERE c.workspace_id = $1 AND c.tsv @@ q.query AND d.status = 'ready'
-ORDER BY score DESC, c.id
-LIMIT $3;
+WHERE d.status = 'ready'
+ORDER BY f.score DESC, f.similarity DESC, c.id
+LIMIT $7;
+
+-- name: InsertUpload
+INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3);
+
+-- name: ListDocuments
+SELECT id, title, kind, source, mime, size_bytes, status, progress, error, chunks, '' AS content,
+       created_at, updated_at
+FROM kb_documents
+WHERE workspace_id = $1
+ORDER BY created_at DESC, id DESC
+LIMIT $2;
+
+-- name: GetDocument
+SELECT id, title, kind, source, mime, size_bytes, status, progress, error, chunks, content,
+       created_at, updated_at
+FROM kb_documents
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: DeleteDocument
+DELETE FROM kb_documents WHERE workspace_id = $1 AND id = $2;
+
+-- name: SetStatus
+-- A failed or deleted document stays as it is.
+UPDATE kb_documents SET status = $3, progress = $4, updated_at = now()
+WHERE workspace_id = $1 AND id = $2 AND status NOT IN ('ready', 'failed')
+RETURNING id;
+
+-- name: LoadUpload
+SELECT d.kind, u.data
+FROM kb_documents d JOIN kb_uploads u ON u.workspace_id = d.workspace_id AND u.document_id = d.id
+WHERE d.workspace_id = $1 AND d.id = $2
+FOR UPDATE OF d;
+
+-- name: DeleteChunks
+DELETE FROM kb_chunks WHERE workspace_id = $1 AND document_id = $2;
+
+-- name: FinishDocument
+-- The chunks and the ready status commit together, so search never sees half a
+-- document; the upload is no longer needed.
+WITH gone AS (DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2)
+UPDATE kb_documents SET status = 'ready', progress = 100, error = '', content = $3, chunks = $4, updated_at = now()
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: FailDocument
+WITH gone AS (DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2)
+UPDATE kb_documents SET status = 'failed', error = $3, updated_at = now()
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: ChunksToEmbed
+-- Chunks stored before embeddings, or by another model than the store's.
+SELECT c.workspace_id, c.id, d.title, c.heading_path, c.heading, c.content
+FROM kb_chunks c
+JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
+WHERE c.embedding_model IS DISTINCT FROM '__MODEL__'
+ORDER BY c.workspace_id, c.id
+LIMIT $1;
+
+-- name: SetEmbedding
+UPDATE kb_chunks SET embedding = $3::vector, embedding_model = '__MODEL__'
+WHERE workspace_id = $1 AND id = $2;

@@ -98,7 +98,14 @@ if [ "$WITH_CHROMIUM" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
 fi
 
-# 5. Go 1.26 or newer. Debian's golang-go is too old, so the toolchain comes from the Go
+# 5. poppler-utils: pdftotext reads the PDFs owners upload to the knowledge base.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  need_root poppler-utils
+  log "installing poppler-utils (pdftotext) for PDF documents"
+  apt_install poppler-utils
+fi
+
+# 6. Go 1.26 or newer. Debian's golang-go is too old, so the toolchain comes from the Go
 # module proxy (golang.org/toolchain), the same place `go` itself fetches toolchains from.
 GO_VERSION=${GO_VERSION:-1.26.8}
 go_ok() {

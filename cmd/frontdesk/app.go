@@ -78,7 +78,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
+	a.knowledge.AddWorkers(workers, pool, a.events, log)
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river")}
+	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
 	if opts.workers {
 		riverCfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
@@ -86,6 +88,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	a.conv.Attach(a.jobs)
+	a.knowledge.Attach(a.jobs)
 	a.hub = live.NewHub(pool, log)
 
 	secret := []byte(cfg.SecretKey)
@@ -118,7 +121,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.http = fiber.New(fiber.Config{
 		AppName:               "frontdesk",
 		ErrorHandler:          admin.ErrorHandler(log),
-		BodyLimit:             2 << 20,
+		BodyLimit:             int(max(2<<20, a.knowledge.MaxUpload()+1<<20)), // uploads, with room for the form
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,

@@ -22,6 +22,7 @@ type Event struct {
 	ConversationID int64  `json:"conversation_id,omitempty"`
 	ContactID      int64  `json:"contact_id,omitempty"`
 	DraftID        int64  `json:"draft_id,omitempty"`
+	DocumentID     int64  `json:"document_id,omitempty"`
 }
 
 // Hub listens on one connection and fans events out to local subscribers.

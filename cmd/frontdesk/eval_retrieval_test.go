@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/dbtest"
+)
+
+var lastLine = regexp.MustCompile(`\nmrr@10: ([0-9.]+) recall@5: ([0-9.]+)\n$`)
+
+// TestEvalRetrieval runs the evaluation on the set in testdata: a guard against search
+// getting worse, and proof that it leaves nothing behind.
+func TestEvalRetrieval(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	a, err := newApp(config.Config{SecretKey: "test-secret-key-test-secret-key-0123"}, slog.New(slog.DiscardHandler), pool, appOptions{})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, runRetrievalEval(context.Background(), a, "testdata/retrieval/docs", "testdata/retrieval/questions.jsonl", &out))
+	t.Log("\n" + out.String())
+	m := lastLine.FindStringSubmatch(out.String())
+	require.NotNil(t, m, out.String())
+	mrr, _ := strconv.ParseFloat(m[1], 64)
+	recall5, _ := strconv.ParseFloat(m[2], 64)
+	require.GreaterOrEqual(t, mrr, 0.6)
+	require.GreaterOrEqual(t, recall5, 0.8)
+	require.Contains(t, out.String(), "6 documents")
+
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), "SELECT count(*) FROM kb_documents").Scan(&n))
+	require.Zero(t, n, "the evaluation's workspace was rolled back")
+
+	_, err = readQuestions("testdata/retrieval/README.md")
+	require.Error(t, err)
+}

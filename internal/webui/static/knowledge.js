@@ -1,0 +1,19 @@
+// The knowledge page: the document list follows ingestion live over server-sent events.
+(function () {
+  "use strict";
+  var list = document.getElementById("kb-docs");
+  if (!list) return;
+  var pending = null;
+  function reload() {
+    if (pending) return;
+    pending = setTimeout(function () {
+      pending = null;
+      fetch("/admin/partials/knowledge/documents", {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) { if (html !== null) list.innerHTML = html; });
+    }, 150);
+  }
+  var es = new EventSource("/admin/events");
+  es.addEventListener("document", reload);
+  es.addEventListener("open", reload);
+})();

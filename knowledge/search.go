@@ -1,0 +1,109 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+// Result is one matching chunk.
+type Result struct {
+	ChunkID    int64  `json:"chunk_id"`
+	DocumentID int64  `json:"document_id"`
+	Title      string `json:"title"`
+	Heading    string `json:"heading,omitempty"`
+	Content    string `json:"content"`
+	// Score is the reciprocal rank fusion of the chunk's full-text and vector ranks.
+	Score float64 `json:"score"`
+	// Similarity is the cosine similarity of the chunk's vector to the query's, when the
+	// chunk was among the nearest.
+	Similarity float64 `json:"similarity"`
+	// Matched is "text", "vector" or "both": which searches found the chunk.
+	Matched string `json:"matched"`
+	// Snippet is HTML: the matching passage with the query's words in <b>.
+	Snippet string `json:"snippet"`
+}
+
+// The snippet marks matches with private-use characters, so the document's own text can
+// be escaped before the marks become <b> tags.
+const (
+	markStart       = "\uE000"
+	markStop        = "\uE001"
+	headlineOptions = "MaxFragments=2, MaxWords=30, MinWords=8, FragmentDelimiter=\" … \", StartSel=" + markStart + ", StopSel=" + markStop
+)
+
+// safeSnippet escapes a headline's text and turns its marks into <b> tags.
+func safeSnippet(s string) string {
+	return strings.NewReplacer(markStart, "<b>", markStop, "</b>").Replace(html.EscapeString(s))
+}
+
+// rrfK damps the weight of the top ranks in reciprocal rank fusion (Cormack et al.).
+const rrfK = 60
+
+// Search returns up to limit chunks of the workspace's ready documents that answer the
+// query: the nearest chunks by embedding and the best by full text, fused by rank.
+func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64, query string, limit int) ([]Result, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, nil
+	}
+	if limit <= 0 {
+		limit = 5
+	}
+	vecs, err := s.opts.Embedder.Embed(ctx, []string{query})
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: embed query: %w", err)
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("knowledge: embedder returned %d vectors for one query", len(vecs))
+	}
+	candidates := max(limit*4, 20)
+	maxDistance := 1 - s.opts.MinSimilarity
+	if s.opts.TextOnly {
+		maxDistance = -1 // no distance is that small
+	}
+	// With pgvector's iterative scan, the HNSW index keeps searching until it has found
+	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
+	if b, ok := db.(interface {
+		Begin(ctx context.Context) (pgx.Tx, error)
+	}); ok {
+		tx, err := b.Begin(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
+		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.iterative_scan = relaxed_order"); err != nil {
+			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		db = tx
+	}
+	rows, err := db.Query(ctx, s.q.Search, workspaceID, query, vectorLiteral(vecs[0]), candidates,
+		maxDistance, rrfK, limit*2, headlineOptions)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	defer rows.Close()
+	var out []Result
+	for rows.Next() {
+		var r Result
+		if err := rows.Scan(&r.ChunkID, &r.DocumentID, &r.Title, &r.Heading, &r.Content, &r.Score, &r.Similarity,
+			&r.Matched, &r.Snippet); err != nil {
+			return nil, fmt.Errorf("knowledge: scan result: %w", err)
+		}
+		r.Snippet = safeSnippet(r.Snippet)
+		if r.Matched == "vector" && s.opts.StemGate && !sharesStem(query, r.Title+" "+r.Heading+" "+r.Content) {
+			continue
+		}
+		if len(out) < limit {
+			out = append(out, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	return out, nil
+}
