@@ -71,6 +71,15 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/settings", h.saveSettings)
 	ui.Get("/portal-links", h.portalLinksPage)
 	ui.Post("/portal-links", h.createPortalLinkUI)
+	ui.Get("/knowledge", h.knowledgePage)
+	ui.Post("/knowledge/upload", h.knowledgeUploadUI)
+	ui.Post("/knowledge/documents/:id<int>/delete", h.knowledgeDeleteUI)
+	ui.Get("/partials/knowledge/documents", h.knowledgeDocumentsPartial)
+	ui.Get("/calendar", h.calendarPage)
+	ui.Post("/calendar/services", h.addServiceUI)
+	ui.Post("/calendar/hours", h.saveHoursUI)
+	ui.Post("/calendar/settings", h.saveBookingSettingsUI)
+	ui.Post("/calendar/appointments/:id<int>/cancel", h.cancelAppointmentUI)
 	ui.Get("/events", h.events)
 
 	// The token check is per route: a group middleware would also guard the portal's
@@ -81,6 +90,21 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)
 	app.Post("/api/v1/drafts/:id<int>/approve", h.requireToken, h.apiApprove)
 	app.Post("/api/v1/drafts/:id<int>/reject", h.requireToken, h.apiReject)
+	app.Post("/api/v1/knowledge-base/upload", h.requireToken, h.apiKnowledgeUpload)
+	app.Get("/api/v1/knowledge-base/documents", h.requireToken, h.apiKnowledgeDocuments)
+	app.Get("/api/v1/knowledge-base/documents/:id<int>", h.requireToken, h.apiKnowledgeDocument)
+	app.Delete("/api/v1/knowledge-base/documents/:id<int>", h.requireToken, h.apiKnowledgeDelete)
+	app.Post("/api/v1/knowledge-base/search", h.requireToken, h.apiKnowledgeSearch)
+	app.Post("/api/v1/calendar/services", h.requireToken, h.apiCreateService)
+	app.Get("/api/v1/calendar/services", h.requireToken, h.apiServices)
+	app.Put("/api/v1/calendar/availability", h.requireToken, h.apiSetAvailability)
+	app.Put("/api/v1/calendar/settings", h.requireToken, h.apiSetSettings)
+	app.Get("/api/v1/calendar/available-slots", h.requireToken, h.apiAvailableSlots)
+	app.Get("/api/v1/calendar/appointments", h.requireToken, h.apiAppointments)
+	app.Post("/api/v1/calendar/appointments", h.requireToken, h.apiBook)
+	app.Get("/api/v1/calendar/appointments/:id<int>.ics", h.requireToken, h.apiAppointmentICS)
+	app.Patch("/api/v1/calendar/appointments/:id<int>", h.requireToken, h.apiReschedule)
+	app.Post("/api/v1/calendar/appointments/:id<int>/cancel", h.requireToken, h.apiCancelAppointment)
 }
 
 // csrfToken binds a form to the session that rendered it.

@@ -8,9 +8,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/knowledge"
 )
 
 // statusOf maps domain errors to HTTP statuses; unknown errors are 500s.
@@ -19,18 +21,27 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &fe):
 		return fe.Code
-	case errors.Is(err, conversation.ErrNotFound), errors.Is(err, portal.ErrBadLink):
+	case errors.Is(err, conversation.ErrNotFound), errors.Is(err, portal.ErrBadLink), errors.Is(err, booking.ErrNotFound):
 		return fiber.StatusNotFound
 	case errors.Is(err, conversation.ErrTooLong):
 		return fiber.StatusRequestEntityTooLarge
-	case errors.Is(err, conversation.ErrDecided):
+	case errors.Is(err, conversation.ErrDecided), errors.Is(err, booking.ErrSlotTaken):
 		return fiber.StatusConflict
 	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCredentials), errors.Is(err, portal.ErrNoSession):
 		return fiber.StatusUnauthorized
 	case errors.Is(err, portal.ErrTooManyTry):
 		return fiber.StatusTooManyRequests
 	case errors.Is(err, conversation.ErrEmptyMessage), errors.Is(err, conversation.ErrInvalid),
-		errors.Is(err, ErrInvalidInput), errors.Is(err, channels.ErrBadPhone), errors.Is(err, portal.ErrBadCode):
+		errors.Is(err, ErrInvalidInput), errors.Is(err, channels.ErrBadPhone), errors.Is(err, portal.ErrBadCode),
+		errors.Is(err, booking.ErrInvalid), errors.Is(err, booking.ErrNotBookable):
+		return fiber.StatusUnprocessableEntity
+	case errors.Is(err, knowledge.ErrNotFound):
+		return fiber.StatusNotFound
+	case errors.Is(err, knowledge.ErrTooLarge):
+		return fiber.StatusRequestEntityTooLarge
+	case errors.Is(err, knowledge.ErrUnsupported):
+		return fiber.StatusUnsupportedMediaType
+	case errors.Is(err, knowledge.ErrUnreadable):
 		return fiber.StatusUnprocessableEntity
 	default:
 		return fiber.StatusInternalServerError
@@ -44,7 +55,7 @@ func messageOf(err error) string {
 		return fe.Message
 	}
 	msg := err.Error()
-	for _, prefix := range []string{"conversation: ", "admin: ", "portal: "} {
+	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: "} {
 		msg = strings.ReplaceAll(msg, prefix, "")
 	}
 	return msg

@@ -22,10 +22,10 @@ import (
 )
 
 const (
-	browserChromium       = "/usr/bin/chromium"
-	browserStepTimeout    = 30 * time.Second
-	browserTestTimeout    = 2 * time.Minute
-	browserPollEvery      = 50 * time.Millisecond
+	browserChromium    = "/usr/bin/chromium"
+	browserStepTimeout = 30 * time.Second
+	browserTestTimeout = 2 * time.Minute
+	browserPollEvery   = 50 * time.Millisecond
 )
 
 // browserTrackEventSources runs in every document before the page's own scripts and keeps each

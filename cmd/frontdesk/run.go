@@ -25,6 +25,8 @@ Commands:
   users create          add a user: --workspace S --email E [--role owner|staff]; password from stdin
   tokens create         make an API token: --workspace S [--name N]
   bench ingest          measure portal ingest throughput against a direct-pgx baseline
+  eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
+  eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "doc", "answer"}
 
 Configuration is read from the environment; see README.md (DATABASE_URL,
 FRONTDESK_ADDR, FRONTDESK_BASE_URL, FRONTDESK_SECRET_KEY, ...).
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	log := newLogger(cfg)
 	cmd, rest := args[0], args[1:]
-	if (cmd == "workspaces" || cmd == "users" || cmd == "tokens" || cmd == "bench") && len(rest) > 0 {
+	if (cmd == "workspaces" || cmd == "users" || cmd == "tokens" || cmd == "bench" || cmd == "eval") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -65,6 +67,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return createToken(ctx, cfg, log, rest, stdout)
 	case "bench ingest":
 		return benchIngest(ctx, cfg, log, rest, stdout)
+	case "eval intents":
+		return evalIntents(ctx, rest, stdout)
+	case "eval retrieval":
+		return evalRetrieval(ctx, cfg, log, rest, stdout)
 	default:
 		return fmt.Errorf("unknown command %q: %w", strings.Join(args, " "), errUsage)
 	}
