@@ -2,14 +2,14 @@ package booking
 
 import (
 	"errors"
-	"sort"
-	"strings"
+
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 // Errors of the booking store.
 var (
 	ErrNotFound = errors.New("booking: not found")
-	ErrInvalid  = errors.New("booking: invalid input")
+	ErrInvalid  = validation.ErrInvalid
 	// ErrSlotTaken means another appointment holds the time: a race lost, or a slot
 	// offered a moment ago and booked since. See SlotTakenError for alternatives.
 	ErrSlotTaken = errors.New("booking: that time is no longer free")
@@ -29,20 +29,4 @@ func (e *SlotTakenError) Error() string { return ErrSlotTaken.Error() }
 func (e *SlotTakenError) Unwrap() error { return ErrSlotTaken }
 
 // ValidationError says what is wrong with each field of an input, by field name.
-type ValidationError map[string]string
-
-func (fe ValidationError) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + fe[k]
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
-// Unwrap makes ValidationError match ErrInvalid.
-func (fe ValidationError) Unwrap() error { return ErrInvalid }
+type ValidationError = validation.Error

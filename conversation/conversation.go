@@ -21,6 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
+	"github.com/frontdesk/frontdesk/internal/validation"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
 
@@ -33,7 +34,7 @@ var (
 	ErrEmptyMessage = errors.New("message text is empty")
 	ErrTooLong      = errors.New("message text is too long")
 	ErrDecided      = errors.New("draft was already decided")
-	ErrInvalid      = errors.New("invalid input")
+	ErrInvalid      = validation.ErrInvalid
 )
 
 // Classifier tells what a customer wants.

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 // Roles and personalities the assistant can take.
@@ -51,23 +51,7 @@ func (w Workspace) Location() *time.Location {
 }
 
 // ValidationError says what is wrong with each field of a form, by field name.
-type ValidationError map[string]string
-
-func (fe ValidationError) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + fe[k]
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
-// Unwrap makes ValidationError match ErrInvalid.
-func (fe ValidationError) Unwrap() error { return ErrInvalid }
+type ValidationError = validation.Error
 
 // Validate checks settings a person edits.
 func (w Workspace) Validate() error {
