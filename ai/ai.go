@@ -66,6 +66,22 @@ type DraftRequest struct {
 	Hours map[time.Weekday][]string
 	// Now is in the workspace's timezone, so "today" and "tomorrow" mean the business's days.
 	Now time.Time
+	// Offer holds the calendar's free times for a booking request; nil when none were looked up.
+	Offer *SlotOffer
+}
+
+// SlotOffer is what the calendar says about a booking request.
+type SlotOffer struct {
+	// Service is the service the times are for; empty when the message named none and
+	// the business has several (Choices lists them).
+	Service string
+	Choices []string
+	// Asked is the customer's own words for when ("next Tuesday afternoon"), if any.
+	Asked string
+	// Slots are free starts in the asked-for span, in the workspace's timezone.
+	Slots []time.Time
+	// Alternatives are the next free starts when nothing was free when asked.
+	Alternatives []time.Time
 }
 
 // Draft is a proposed reply.

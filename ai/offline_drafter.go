@@ -51,7 +51,13 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 	case IntentHuman:
 		body = "Of course. I have asked a member of the team to reply to you personally."
 		d.NeedsHuman = true
-	case IntentBook, IntentReschedule, IntentCancel, IntentAvailability:
+	case IntentBook, IntentReschedule, IntentAvailability:
+		if req.Offer != nil {
+			body = offerAnswer(*req.Offer)
+			break
+		}
+		fallthrough
+	case IntentCancel:
 		body = "I'd be glad to help with your appointment. I'm checking with the team and will confirm the details with you shortly."
 		d.NeedsHuman = true
 	}

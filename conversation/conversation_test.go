@@ -296,3 +296,41 @@ func TestNewestMessageSupersedesOlderDrafts(t *testing.T) {
 	require.Equal(t, "superseded", b.draftFor(t, first.MessageID).Status)
 	require.Equal(t, "pending", b.draftFor(t, second.MessageID).Status)
 }
+
+func TestBookingRequestIsOfferedRealFreeSlots(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := context.Background()
+	bk, err := booking.NewStore()
+	require.NoError(t, err)
+	for _, sv := range []booking.Service{
+		{Name: "Cleaning", DurationMinutes: 30, Active: true},
+		{Name: "Whitening", DurationMinutes: 60, Active: true},
+	} {
+		_, err := bk.CreateService(ctx, b.pool, b.ws.ID, sv)
+		require.NoError(t, err)
+	}
+	ask := func(text string) conversation.Draft {
+		res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900129", Text: text})
+		require.NoError(t, err)
+		return b.draftFor(t, res.MessageID)
+	}
+
+	t.Run("SlotsInTheAskedSpan", func(t *testing.T) {
+		d := ask("Can I book a cleaning next Monday afternoon?")
+		require.Equal(t, ai.IntentBook, d.Intent)
+		require.False(t, d.NeedsHuman)
+		// Monday opens 09:00–17:00; the afternoon starts at 12:00, in 15-minute steps.
+		require.Regexp(t, `1\) Mon \d+ \w+ 12:00, 2\) 12:15, 3\) 12:30`, d.Content)
+		require.Contains(t, d.Content, "for cleaning next monday afternoon")
+	})
+	t.Run("ClosedDayOffersTheNextFreeTimes", func(t *testing.T) {
+		d := ask("I'd like to book a whitening on Sunday")
+		require.Contains(t, d.Content, "nothing free for whitening")
+		require.Regexp(t, `1\) Mon \d+ \w+ 09:00`, d.Content, "Monday is the next open day")
+	})
+	t.Run("AsksWhichServiceWhenSeveral", func(t *testing.T) {
+		d := ask("Can I book an appointment for Saturday?")
+		require.Contains(t, d.Content, "Which would you like: Cleaning or Whitening?")
+	})
+}

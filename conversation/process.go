@@ -137,6 +137,11 @@ func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName str
 	for _, r := range results {
 		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Content: r.Content})
 	}
+	if wantsSlots(cls.Intent) {
+		if req.Offer, err = s.slotOffer(ctx, ws, text, req.Now); err != nil {
+			return proposal{}, err
+		}
+	}
 	d, err := s.Drafter.Draft(ctx, req)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)

@@ -1,0 +1,54 @@
+package ai
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// offerAnswer turns the calendar's free times into a reply. Every time in it comes from
+// the calendar; the team confirms the booking the customer picks.
+func offerAnswer(o SlotOffer) string {
+	switch {
+	case o.Service == "" && len(o.Choices) > 0:
+		return "I'd be glad to book you in. Which would you like: " + joinOr(o.Choices) + "?"
+	case len(o.Slots) > 0:
+		when := ""
+		if o.Asked != "" {
+			when = " " + o.Asked
+		}
+		return fmt.Sprintf("I can offer these times for %s%s: %s. Reply with the one that suits you and we'll confirm it.",
+			strings.ToLower(o.Service), when, listTimes(o.Slots))
+	case len(o.Alternatives) > 0:
+		return fmt.Sprintf("I'm sorry, we have nothing free for %s %s. The next free times are: %s. Would one of those suit you?",
+			strings.ToLower(o.Service), o.Asked, listTimes(o.Alternatives))
+	default:
+		return fmt.Sprintf("I'm sorry, I can't see a free time for %s soon. I've asked the team to find one for you.", strings.ToLower(o.Service))
+	}
+}
+
+// listTimes numbers the times, naming each day once: "1) Tue 2 Dec 14:00, 2) 14:30".
+func listTimes(ts []time.Time) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		label := t.Format("15:04")
+		if i == 0 || !sameDay(t, ts[i-1]) {
+			label = t.Format("Mon 2 Jan") + " " + label
+		}
+		parts[i] = fmt.Sprintf("%d) %s", i+1, label)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+func joinOr(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
