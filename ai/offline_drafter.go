@@ -62,7 +62,7 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		d.NeedsHuman = true
 	}
 	if body == "" {
-		if answer := extract(req.Message, req.Sources); answer != "" {
+		if answer := extract(req.Message+" "+intentTerms[req.Intent.Intent], req.Sources); answer != "" {
 			body = answer
 		} else {
 			body = v.later
@@ -74,12 +74,25 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		greeting += " " + firstName(req.ContactName)
 	}
 	parts := []string{greeting + "!", body}
-	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks {
+	// A reply that asks the customer something ends with that question.
+	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks && req.Offer == nil {
 		parts = append(parts, v.close)
 	}
 	d.Text = strings.Join(parts, " ")
 	return d, nil
 }
+
+// intentTerms are the words a passage answering an intent tends to use: "where are
+// you?" shares no word with "we are at 12 Harley Row", but the address does.
+var intentTerms = map[string]string{ //nolint:gochecknoglobals // read-only table
+	IntentLocation: "address located location street road row avenue lane square station parking directions",
+	IntentPricing:  "cost costs price prices fee",
+	IntentHours:    "open opening hours",
+}
+
+// SearchHint is words to add to a knowledge search for a message of this intent, so
+// "where are you?" finds the passage with the address.
+func SearchHint(intent string) string { return intentTerms[intent] }
 
 func firstName(name string) string {
 	if f := strings.Fields(name); len(f) > 0 {

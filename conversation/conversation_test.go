@@ -189,6 +189,19 @@ func TestPipelineReviewThenSend(t *testing.T) {
 	require.Equal(t, edited, msgs[1].Text)
 }
 
+func TestDraftFindsTheAddressForWhereAreYou(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	_, err := b.svc.Knowledge.AddText(context.Background(), b.pool, b.ws.ID, "Location", "We are at 12 Harley Row, London W1G 9PF.\n\nOur dentists trained at King's College.")
+	require.NoError(t, err)
+	res, err := b.svc.Ingest(context.Background(), channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900130", Text: "Where are you?"})
+	require.NoError(t, err)
+	d := b.draftFor(t, res.MessageID)
+	require.Contains(t, d.Content, "12 Harley Row")
+	require.False(t, d.NeedsHuman)
+}
+
 func TestDraftAnswersFromKnowledge(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)
@@ -320,8 +333,9 @@ func TestBookingRequestIsOfferedRealFreeSlots(t *testing.T) {
 		d := ask("Can I book a cleaning next Monday afternoon?")
 		require.Equal(t, ai.IntentBook, d.Intent)
 		require.False(t, d.NeedsHuman)
-		// Monday opens 09:00–17:00; the afternoon starts at 12:00, in 15-minute steps.
-		require.Regexp(t, `1\) Mon \d+ \w+ 12:00, 2\) 12:15, 3\) 12:30`, d.Content)
+		// Monday opens 09:00–17:00; the afternoon is 12:00–17:00, offered an hour apart.
+		require.Regexp(t, `1\) Mon \d+ \w+ 12:00, 2\) 13:00, 3\) 14:00, 4\) 15:00, 5\) 16:00\.`, d.Content)
+		require.NotContains(t, d.Content, "Anything else", "a reply that asks ends with the question")
 		require.Contains(t, d.Content, "for cleaning next monday afternoon")
 	})
 	t.Run("ClosedDayOffersTheNextFreeTimes", func(t *testing.T) {

@@ -9,8 +9,11 @@ import (
 	"github.com/frontdesk/frontdesk/booking"
 )
 
-// offerSize is how many free times a reply offers.
-const offerSize = 5
+// A reply offers up to offerSize free times, at least offerSpacing apart.
+const (
+	offerSize    = 5
+	offerSpacing = time.Hour
+)
 
 // wantsSlots is whether an intent is answered with free times.
 func wantsSlots(intent string) bool {
@@ -25,12 +28,7 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	if err != nil {
 		return nil, err
 	}
-	var active []booking.Service
-	for _, sv := range services {
-		if sv.Active {
-			active = append(active, sv)
-		}
-	}
+	active := services // Services lists the active ones
 	if len(active) == 0 {
 		return nil, nil
 	}
@@ -64,10 +62,15 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	if err != nil {
 		return nil, err
 	}
+	// Spread the offer over the span: neighbouring 15-minute starts are one choice, not five.
 	for _, sl := range slots {
-		if !sl.Start.Before(want.Start) && !sl.Start.After(want.End) && len(offer.Slots) < offerSize {
-			offer.Slots = append(offer.Slots, sl.Start.In(loc))
+		if sl.Start.Before(want.Start) || sl.Start.After(want.End) || len(offer.Slots) == offerSize {
+			continue
 		}
+		if n := len(offer.Slots); n > 0 && sl.Start.Sub(offer.Slots[n-1]) < offerSpacing {
+			continue
+		}
+		offer.Slots = append(offer.Slots, sl.Start.In(loc))
 	}
 	if len(offer.Slots) > 0 || offer.Asked == "" {
 		return offer, nil
@@ -83,6 +86,10 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	}
 	return offer, nil
 }
+
+// genericWords name no service in particular: "an appointment" asks for any.
+var genericWords = map[string]bool{"appointment": true, "session": true, "service": true, "visit": true, //nolint:gochecknoglobals // read-only table
+	"booking": true, "consultation": true}
 
 // namedService is the service whose name the message mentions, longest name first, so
 // "deep cleaning" wins over "cleaning".
@@ -102,7 +109,7 @@ func namedService(services []booking.Service, text string) (booking.Service, boo
 	// Then by a distinctive word of the name ("cleaning" for "Check-up and cleaning").
 	for _, sv := range services {
 		for _, w := range strings.FieldsFunc(strings.ToLower(sv.Name), func(r rune) bool { return r == ' ' || r == '-' || r == '&' }) {
-			if len(w) >= 5 && strings.Contains(lower, w) {
+			if len(w) >= 5 && !genericWords[w] && strings.Contains(lower, w) {
 				return sv, true
 			}
 		}

@@ -110,7 +110,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName str
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
-	results, err := s.Knowledge.Search(ctx, s.Pool, ws.ID, text, 3)
+	results, err := s.Knowledge.Search(ctx, s.Pool, ws.ID, text+" "+ai.SearchHint(cls.Intent), 3)
 	if err != nil {
 		return proposal{}, err
 	}

@@ -60,7 +60,7 @@ func demoServices() []booking.Service {
 func seedDemo(ctx context.Context, a *app) (conversation.Workspace, error) {
 	w, err := a.conv.WorkspaceBySlug(ctx, a.pool, demoSlug)
 	if err == nil {
-		return w, nil
+		return w, seedDemoServices(ctx, a, w.ID)
 	}
 	if !errors.Is(err, conversation.ErrNotFound) {
 		return w, err
@@ -85,14 +85,27 @@ func seedDemo(ctx context.Context, a *app) (conversation.Workspace, error) {
 		if err := a.booking.SetHours(ctx, tx, w.ID, demoHours); err != nil {
 			return err
 		}
-		for _, sv := range demoServices() {
-			if _, err := a.booking.CreateService(ctx, tx, w.ID, sv); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
-	return w, err
+	if err != nil {
+		return w, err
+	}
+	return w, seedDemoServices(ctx, a, w.ID)
+}
+
+// seedDemoServices gives the clinic its services unless it has some (a demo seeded by an
+// older frontdesk has none).
+func seedDemoServices(ctx context.Context, a *app, ws int64) error {
+	existing, err := a.booking.Services(ctx, a.pool, ws)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	for _, sv := range demoServices() {
+		if _, err := a.booking.CreateService(ctx, a.pool, ws, sv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func demo(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
