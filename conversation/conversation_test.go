@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,7 +68,7 @@ func setup(t *testing.T, start bool) *testBundle {
 	require.NoError(t, err)
 	workers := river.NewWorkers()
 	svc.AddWorkers(workers)
-	cfg := &river.Config{Workers: workers, Logger: slog.New(slog.DiscardHandler), TestOnly: true,
+	cfg := &river.Config{Workers: workers, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}}
 	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
@@ -103,6 +104,11 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func (b *testBundle) draftFor(t *testing.T, messageID int64) conversation.Draft {
 	t.Helper()
 	var found conversation.Draft
+	t.Cleanup(func() {
+		if t.Failed() {
+			b.logJobErrors(t)
+		}
+	})
 	eventually(t, "a draft", func() bool {
 		drafts, err := b.svc.Drafts(context.Background(), b.pool, b.ws.ID, conversation.DraftFilter{})
 		require.NoError(t, err)
@@ -115,6 +121,21 @@ func (b *testBundle) draftFor(t *testing.T, messageID int64) conversation.Draft 
 		return false
 	})
 	return found
+}
+
+// logJobErrors shows why jobs failed, when a test did.
+func (b *testBundle) logJobErrors(t *testing.T) {
+	rows, err := b.pool.Query(context.Background(), "SELECT kind, state, errors::text FROM river_job WHERE errors IS NOT NULL")
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, state, errs string
+		if rows.Scan(&kind, &state, &errs) == nil {
+			t.Logf("job %s (%s): %s", kind, state, errs)
+		}
+	}
 }
 
 func (b *testBundle) countOutbound(t *testing.T) int {
@@ -347,4 +368,60 @@ func TestBookingRequestIsOfferedRealFreeSlots(t *testing.T) {
 		d := ask("Can I book an appointment for Saturday?")
 		require.Contains(t, d.Content, "Which would you like: Cleaning or Whitening?")
 	})
+}
+
+func TestPickingAnOfferedTimeBooksIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := context.Background()
+	bk, err := booking.NewStore()
+	require.NoError(t, err)
+	_, err = bk.CreateService(ctx, b.pool, b.ws.ID, booking.Service{Name: "Cleaning", DurationMinutes: 30, Active: true})
+	require.NoError(t, err)
+
+	// say sends a customer's message and returns the draft answering it, approved and sent.
+	say := func(phone, text string) conversation.Draft {
+		t.Helper()
+		res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: phone, Text: text})
+		require.NoError(t, err)
+		d := b.draftFor(t, res.MessageID)
+		_, err = b.svc.Approve(ctx, conversation.Decision{WorkspaceID: b.ws.ID, DraftID: d.ID, Actor: "test"})
+		require.NoError(t, err)
+		eventually(t, "the reply to be sent", func() bool {
+			got, err := b.svc.Draft(ctx, b.pool, b.ws.ID, d.ID)
+			require.NoError(t, err)
+			return got.Status == "sent"
+		})
+		return d
+	}
+	appointments := func() int {
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, "SELECT count(*) FROM appointments WHERE workspace_id = $1 AND status = 'booked'", b.ws.ID).Scan(&n))
+		return n
+	}
+
+	// Two customers are offered the same afternoon.
+	offerA := say("+447700900131", "Can I book a cleaning next Monday afternoon?")
+	require.Contains(t, offerA.Content, "2) 13:00")
+	offerB := say("+447700900132", "Can I book a cleaning next Monday afternoon?")
+	require.Contains(t, offerB.Content, "2) 13:00")
+
+	booked := say("+447700900131", "2 please")
+	require.Regexp(t, `You're booked for cleaning on Monday \d+ \w+ at 13:00`, booked.Content)
+	require.Equal(t, 1, appointments())
+
+	// Saying "2" again is no longer a pick: the offer was used up.
+	again := say("+447700900131", "2")
+	require.NotContains(t, again.Content, "booked")
+	require.Equal(t, 1, appointments())
+
+	// B picks the time A just took: told so, and offered the next free times instead.
+	taken := say("+447700900132", "the 13:00 one")
+	require.Contains(t, taken.Content, "that time was just taken")
+	// A 30-minute cleaning at 13:00 holds the time until 13:30, the next free start.
+	require.Regexp(t, `1\) Mon \d+ \w+ 13:30, 2\) 14:30`, taken.Content)
+	require.Equal(t, 1, appointments())
+	late := say("+447700900132", "1")
+	require.Regexp(t, `booked for cleaning on Monday \d+ \w+ at 13:30`, late.Content)
+	require.Equal(t, 2, appointments())
 }

@@ -23,14 +23,14 @@ func wantsSlots(intent string) bool {
 // slotOffer finds the free times that answer a booking request: the service the message
 // names (or the only one there is) at the time it asks for (or soon). It returns nil when
 // the business has no bookable services, so the drafter hands the request to a person.
-func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now time.Time) (*ai.SlotOffer, error) {
+func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now time.Time) (*ai.SlotOffer, int64, error) {
 	services, err := s.Booking.Services(ctx, s.Pool, ws.ID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	active := services // Services lists the active ones
 	if len(active) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	offer := &ai.SlotOffer{}
 	sv, ok := namedService(active, text)
@@ -39,7 +39,7 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 			for _, a := range active {
 				offer.Choices = append(offer.Choices, a.Name)
 			}
-			return offer, nil
+			return offer, 0, nil
 		}
 		sv = active[0]
 	}
@@ -60,7 +60,7 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	slots, err := s.Booking.AvailableSlots(ctx, s.Pool, ws.ID, loc, sv.ID,
 		booking.LocalDate(want.Start, loc), booking.LocalDate(want.End.Add(-time.Nanosecond), loc), 0)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Spread the offer over the span: neighbouring 15-minute starts are one choice, not five.
 	for _, sl := range slots {
@@ -73,18 +73,18 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 		offer.Slots = append(offer.Slots, sl.Start.In(loc))
 	}
 	if len(offer.Slots) > 0 || offer.Asked == "" {
-		return offer, nil
+		return offer, sv.ID, nil
 	}
 	// Nothing free when asked: offer the next free times after it, within two weeks.
 	from := booking.LocalDate(want.End, loc)
 	later, err := s.Booking.AvailableSlots(ctx, s.Pool, ws.ID, loc, sv.ID, from, from.AddDate(0, 0, 14), offerSize)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for _, sl := range later {
 		offer.Alternatives = append(offer.Alternatives, sl.Start.In(loc))
 	}
-	return offer, nil
+	return offer, sv.ID, nil
 }
 
 // genericWords name no service in particular: "an appointment" asks for any.
@@ -115,4 +115,20 @@ func namedService(services []booking.Service, text string) (booking.Service, boo
 		}
 	}
 	return booking.Service{}, false
+}
+
+// stored is what the conversation keeps of an offer once it is sent: the times in the
+// order the reply numbered them.
+func stored(o *ai.SlotOffer, serviceID int64, now time.Time) *storedOffer {
+	if o == nil || serviceID == 0 {
+		return nil
+	}
+	slots := o.Slots
+	if len(slots) == 0 {
+		slots = o.Alternatives
+	}
+	if len(slots) == 0 {
+		return nil
+	}
+	return &storedOffer{ServiceID: serviceID, Service: o.Service, Slots: slots, ExpiresAt: now.Add(offerTTL)}
 }

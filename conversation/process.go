@@ -43,15 +43,10 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		return nil
 	}
 
-	d, err := s.draft(ctx, ws, text, contactName)
+	d, err := s.replyTo(ctx, ws, convID, text, contactName)
 	if err != nil {
 		return err
 	}
-	status := "pending"
-	if s.autoSend(ws, d) {
-		status = "approved"
-	}
-
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		// A newer message already drafted makes this draft stale from birth.
 		var stale bool
@@ -61,12 +56,21 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		if err := tx.QueryRow(ctx, s.q.NewerDraftExists, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
 			return fmt.Errorf("conversation: check newer drafts of conversation %d: %w", convID, err)
 		}
-		if stale {
+		if d.book != nil && !stale {
+			if err := s.bookPicked(ctx, tx, ws, convID, contactID, contactName, &d); err != nil {
+				return err
+			}
+		}
+		status := "pending"
+		switch {
+		case stale:
 			status = "superseded"
+		case s.autoSend(ws, d):
+			status = "approved"
 		}
 		var draftID int64
 		err := tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
-			d.Sources, d.Provider, d.NeedsHuman, status).Scan(&draftID)
+			d.Sources, d.Provider, d.NeedsHuman, status, d.Offer).Scan(&draftID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Drafted by an earlier run that committed: nothing more to do.
 			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
@@ -102,6 +106,10 @@ type proposal struct {
 	Sources    []knowledge.Result
 	Provider   string
 	NeedsHuman bool
+	// Offer is what the reply offers, kept on the draft until it is sent.
+	Offer *storedOffer
+	// book is the offered time the customer picked: booked in the draft's transaction.
+	book *pickedSlot
 }
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.
@@ -137,8 +145,9 @@ func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName str
 	for _, r := range results {
 		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Content: r.Content})
 	}
+	var serviceID int64
 	if wantsSlots(cls.Intent) {
-		if req.Offer, err = s.slotOffer(ctx, ws, text, req.Now); err != nil {
+		if req.Offer, serviceID, err = s.slotOffer(ctx, ws, text, req.Now); err != nil {
 			return proposal{}, err
 		}
 	}
@@ -151,7 +160,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName str
 	}
 	return proposal{
 		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: results,
-		Provider: d.Provider, NeedsHuman: d.NeedsHuman,
+		Provider: d.Provider, NeedsHuman: d.NeedsHuman, Offer: stored(req.Offer, serviceID, req.Now),
 	}, nil
 }
 

@@ -69,8 +69,8 @@ WHERE m.workspace_id = $1 AND m.id = $2;
 
 -- name: InsertDraft
 INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
-                    sources, provider, needs_human, status)
-VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10)
+                    sources, provider, needs_human, status, offer)
+VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (workspace_id, message_id) DO NOTHING
 RETURNING id;
 
@@ -192,3 +192,17 @@ SELECT EXISTS (
 SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, created_at
 FROM messages
 WHERE workspace_id = $1 AND id = $2;
+
+-- name: ConversationFlow
+SELECT flow FROM conversations WHERE workspace_id = $1 AND id = $2;
+
+-- name: SetFlow
+UPDATE conversations SET flow = $3 WHERE workspace_id = $1 AND id = $2;
+
+-- name: FlowFromSentDraft
+-- A sent reply defines what the conversation waits on: its offer if it was sent as
+-- drafted ($3), nothing otherwise (a person's rewrite may not match the numbers).
+UPDATE conversations c
+SET flow = CASE WHEN $3 THEN d.offer END
+FROM drafts d
+WHERE d.workspace_id = $1 AND d.id = $2 AND c.workspace_id = d.workspace_id AND c.id = d.conversation_id;

@@ -129,6 +129,9 @@ func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, ev *announce, job *
 	if _, err := tx.Exec(ctx, s.q.MarkSent, ws, d.id); err != nil {
 		return fmt.Errorf("conversation: mark draft %d sent: %w", d.id, err)
 	}
+	if _, err := tx.Exec(ctx, s.q.FlowFromSentDraft, ws, d.id, d.status == "approved"); err != nil {
+		return fmt.Errorf("conversation: record what draft %d offered: %w", d.id, err)
+	}
 	if _, err := tx.Exec(ctx, s.q.TouchConversation, ws, d.conversationID); err != nil {
 		return fmt.Errorf("conversation: touch conversation: %w", err)
 	}
