@@ -69,11 +69,7 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 			d.NeedsHuman = true
 		}
 	}
-	greeting := v.hello
-	if req.ContactName != "" {
-		greeting += " " + firstName(req.ContactName)
-	}
-	parts := []string{greeting + "!", body}
+	parts := []string{greet(v, req.ContactName) + "!", body}
 	// A reply that asks the customer something ends with that question.
 	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks && req.Offer == nil {
 		parts = append(parts, v.close)
@@ -93,6 +89,14 @@ var intentTerms = map[string]string{ //nolint:gochecknoglobals // read-only tabl
 // SearchHint is words to add to a knowledge search for a message of this intent, so
 // "where are you?" finds the passage with the address.
 func SearchHint(intent string) string { return intentTerms[intent] }
+
+// greet is the persona's hello, with the customer's first name when it is known.
+func greet(v voice, contactName string) string {
+	if contactName == "" {
+		return v.hello
+	}
+	return v.hello + " " + firstName(contactName)
+}
 
 func firstName(name string) string {
 	if f := strings.Fields(name); len(f) > 0 {

@@ -55,22 +55,14 @@ func joinOr(items []string) string {
 
 // BookedReply confirms an appointment in the persona's voice.
 func BookedReply(p Persona, contactName, service string, start time.Time) string {
-	v := voiceOf(p.Personality)
-	greeting := v.hello
-	if contactName != "" {
-		greeting += " " + firstName(contactName)
-	}
+	greeting := greet(voiceOf(p.Personality), contactName)
 	return fmt.Sprintf("%s! You're booked for %s on %s at %s. Reply here if you need to change it.",
 		greeting, strings.ToLower(service), start.Format("Monday 2 January"), start.Format("15:04"))
 }
 
 // TakenReply says the picked time went in the meantime, with the next free times.
 func TakenReply(p Persona, contactName, service string, next []time.Time) string {
-	v := voiceOf(p.Personality)
-	greeting := v.hello
-	if contactName != "" {
-		greeting += " " + firstName(contactName)
-	}
+	greeting := greet(voiceOf(p.Personality), contactName)
 	if len(next) == 0 {
 		return greeting + "! Sorry, that time is no longer free, and I've asked the team to find you another."
 	}
