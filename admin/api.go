@@ -18,7 +18,7 @@ func (h *Handler) apiCreatePortalLink(c *fiber.Ctx) error {
 	if err := c.BodyParser(&b); err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, `the body must be JSON like {"contact_phone": "+14155550100", "contact_name": "Jane"}`)
 	}
-	link, err := h.createPortalLink(c.Context(), workspaceID(c), b.ContactPhone, b.ContactName)
+	link, err := h.createPortalLink(c.UserContext(), workspaceID(c), b.ContactPhone, b.ContactName)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (h *Handler) apiConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	convs, err := h.Conversations.Conversations(c.Context(), h.Pool, workspaceID(c), int(limit))
+	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), int(limit))
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) apiMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := h.Conversations.Messages(c.Context(), h.Pool, workspaceID(c), id, after, int(limit))
+	msgs, err := h.Conversations.Messages(c.UserContext(), h.Pool, workspaceID(c), id, after, int(limit))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Handler) apiDrafts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	drafts, err := h.Conversations.Drafts(c.Context(), h.Pool, workspaceID(c), conversation.DraftFilter{Status: status, Limit: int(limit)})
+	drafts, err := h.Conversations.Drafts(c.UserContext(), h.Pool, workspaceID(c), conversation.DraftFilter{Status: status, Limit: int(limit)})
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (h *Handler) apiApprove(c *fiber.Ctx) error {
 			return fiber.NewError(fiber.StatusBadRequest, `the body must be empty or JSON like {"content": "edited reply"}`)
 		}
 	}
-	d, err := h.Conversations.Approve(c.Context(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Content: b.Content, Actor: "api"})
+	d, err := h.Conversations.Approve(c.UserContext(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Content: b.Content, Actor: "api"})
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (h *Handler) apiApprove(c *fiber.Ctx) error {
 
 func (h *Handler) apiReject(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	d, err := h.Conversations.Reject(c.Context(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Actor: "api"})
+	d, err := h.Conversations.Reject(c.UserContext(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Actor: "api"})
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func (h *Handler) apiCreateService(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sv, err = h.Booking.CreateService(c.Context(), h.Pool, workspaceID(c), sv)
+	sv, err = h.Booking.CreateService(c.UserContext(), h.Pool, workspaceID(c), sv)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (h *Handler) apiCreateService(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiServices(c *fiber.Ctx) error {
-	list, err := h.Booking.Services(c.Context(), h.Pool, workspaceID(c))
+	list, err := h.Booking.Services(c.UserContext(), h.Pool, workspaceID(c))
 	if err != nil {
 		return err
 	}
@@ -188,11 +188,11 @@ func (h *Handler) apiSetAvailability(c *fiber.Ctx) error {
 		return err
 	}
 	ws := workspaceID(c)
-	err = pgx.BeginFunc(c.Context(), h.Pool, func(tx pgx.Tx) error {
-		if err := h.Booking.SetHours(c.Context(), tx, ws, windows); err != nil {
+	err = pgx.BeginFunc(c.UserContext(), h.Pool, func(tx pgx.Tx) error {
+		if err := h.Booking.SetHours(c.UserContext(), tx, ws, windows); err != nil {
 			return err
 		}
-		return h.Booking.SetExceptions(c.Context(), tx, ws, exceptions)
+		return h.Booking.SetExceptions(c.UserContext(), tx, ws, exceptions)
 	})
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (h *Handler) apiSetSettings(c *fiber.Ctx) error {
 		return badJSON(`{"min_notice_minutes": 120, "horizon_days": 60, "slot_step_minutes": 15}`)
 	}
 	ws := workspaceID(c)
-	st, err := h.Booking.Settings(c.Context(), h.Pool, ws)
+	st, err := h.Booking.Settings(c.UserContext(), h.Pool, ws)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (h *Handler) apiSetSettings(c *fiber.Ctx) error {
 			*f.dst = *f.v
 		}
 	}
-	if err := h.Booking.SetSettings(c.Context(), h.Pool, ws, st); err != nil {
+	if err := h.Booking.SetSettings(c.UserContext(), h.Pool, ws, st); err != nil {
 		return err
 	}
 	return c.JSON(st)
@@ -286,7 +286,7 @@ func slotsJSON(slots []booking.Slot, loc *time.Location) []slotJSON {
 
 func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "service_id must be the id of one of your services")
 	}
-	if err := h.knownService(c.Context(), ws, serviceID); err != nil {
+	if err := h.knownService(c.UserContext(), ws, serviceID); err != nil {
 		return err
 	}
 	today := booking.LocalDate(h.Booking.Now(), loc)
@@ -309,7 +309,7 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 	case to.Sub(from) >= maxSlotDays*24*time.Hour:
 		return booking.ValidationError{"to": fmt.Sprintf("ask for at most %d days at a time", maxSlotDays)}
 	}
-	slots, err := h.Booking.AvailableSlots(c.Context(), h.Pool, ws, loc, serviceID, from, to, 0)
+	slots, err := h.Booking.AvailableSlots(c.UserContext(), h.Pool, ws, loc, serviceID, from, to, 0)
 	if err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func (h *Handler) apiBook(c *fiber.Ctx) error {
 		return badJSON(`{"service_id": 1, "start": "2026-12-01T09:30:00Z", "contact_phone": "+447700900123", "contact_name": "Jane"}`)
 	}
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
@@ -365,7 +365,7 @@ func (h *Handler) apiBook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.knownService(c.Context(), ws, b.ServiceID); err != nil {
+	if err := h.knownService(c.UserContext(), ws, b.ServiceID); err != nil {
 		return err
 	}
 	phone, err := channels.NormalizePhone(b.ContactPhone, w.PhoneRegion)
@@ -375,11 +375,11 @@ func (h *Handler) apiBook(c *fiber.Ctx) error {
 	if len(b.ContactName) > 200 {
 		return booking.ValidationError{"contact_name": "must be at most 200 characters"}
 	}
-	contactID, err := h.Conversations.UpsertContact(c.Context(), h.Pool, ws, phone, strings.TrimSpace(b.ContactName), channels.SMS)
+	contactID, err := h.Conversations.UpsertContact(c.UserContext(), h.Pool, ws, phone, strings.TrimSpace(b.ContactName), channels.SMS)
 	if err != nil {
 		return err
 	}
-	a, err := h.Booking.Book(c.Context(), h.Pool, booking.BookRequest{
+	a, err := h.Booking.Book(c.UserContext(), h.Pool, booking.BookRequest{
 		WorkspaceID: ws, ServiceID: b.ServiceID, ContactID: contactID, Start: start, Location: w.Location(), Notes: b.Notes,
 	})
 	if err != nil {
@@ -399,7 +399,7 @@ func (h *Handler) apiReschedule(c *fiber.Ctx) error {
 		return badJSON(`{"start": "2026-12-01T10:00:00Z"}`)
 	}
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
@@ -407,7 +407,7 @@ func (h *Handler) apiReschedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Booking.Reschedule(c.Context(), h.Pool, ws, id, w.Location(), start)
+	a, err := h.Booking.Reschedule(c.UserContext(), h.Pool, ws, id, w.Location(), start)
 	if err != nil {
 		return bookingError(c, err, w.Location())
 	}
@@ -417,11 +417,11 @@ func (h *Handler) apiReschedule(c *fiber.Ctx) error {
 func (h *Handler) apiCancelAppointment(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
-	a, err := h.Booking.Cancel(c.Context(), h.Pool, ws, id)
+	a, err := h.Booking.Cancel(c.UserContext(), h.Pool, ws, id)
 	if err != nil {
 		return err
 	}
@@ -435,7 +435,7 @@ func localMidnight(day time.Time, loc *time.Location) time.Time {
 
 func (h *Handler) apiAppointments(c *fiber.Ctx) error {
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
@@ -447,7 +447,7 @@ func (h *Handler) apiAppointments(c *fiber.Ctx) error {
 	if to.Sub(from) > 366*24*time.Hour {
 		return booking.ValidationError{"to": "ask for at most a year at a time"}
 	}
-	list, err := h.Booking.Appointments(c.Context(), h.Pool, ws, localMidnight(from, loc), localMidnight(to.AddDate(0, 0, 1), loc))
+	list, err := h.Booking.Appointments(c.UserContext(), h.Pool, ws, localMidnight(from, loc), localMidnight(to.AddDate(0, 0, 1), loc))
 	if err != nil {
 		return err
 	}
@@ -463,11 +463,11 @@ func (h *Handler) apiAppointments(c *fiber.Ctx) error {
 func (h *Handler) apiAppointmentICS(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	ws := workspaceID(c)
-	w, err := h.workspace(c.Context(), ws)
+	w, err := h.workspace(c.UserContext(), ws)
 	if err != nil {
 		return err
 	}
-	a, err := h.Booking.Appointment(c.Context(), h.Pool, ws, id)
+	a, err := h.Booking.Appointment(c.UserContext(), h.Pool, ws, id)
 	if err != nil {
 		return err
 	}

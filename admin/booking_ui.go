@@ -37,7 +37,7 @@ func weekStart(d time.Time) time.Time {
 }
 
 func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
-	ctx, ws := c.Context(), workspaceID(c)
+	ctx, ws := c.UserContext(), workspaceID(c)
 	w, err := h.workspace(ctx, ws)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (h *Handler) addServiceUI(c *fiber.Ctx) error {
 	}
 	sv, err := b.service()
 	if err == nil {
-		_, err = h.Booking.CreateService(c.Context(), h.Pool, workspaceID(c), sv)
+		_, err = h.Booking.CreateService(c.UserContext(), h.Pool, workspaceID(c), sv)
 	}
 	if err != nil {
 		return h.refused(c, err, v)
@@ -189,8 +189,8 @@ func (h *Handler) saveHoursUI(c *fiber.Ctx) error {
 	if len(bad) > 0 {
 		return h.refused(c, bad, v)
 	}
-	err := pgx.BeginFunc(c.Context(), h.Pool, func(tx pgx.Tx) error {
-		return h.Booking.SetHours(c.Context(), tx, workspaceID(c), windows)
+	err := pgx.BeginFunc(c.UserContext(), h.Pool, func(tx pgx.Tx) error {
+		return h.Booking.SetHours(c.UserContext(), tx, workspaceID(c), windows)
 	})
 	if err != nil {
 		return h.refused(c, err, v)
@@ -215,7 +215,7 @@ func (h *Handler) saveBookingSettingsUI(c *fiber.Ctx) error {
 	if len(bad) > 0 {
 		return h.refused(c, bad, v)
 	}
-	if err := h.Booking.SetSettings(c.Context(), h.Pool, workspaceID(c), st); err != nil {
+	if err := h.Booking.SetSettings(c.UserContext(), h.Pool, workspaceID(c), st); err != nil {
 		return h.refused(c, err, v)
 	}
 	return c.Redirect("/admin/calendar?saved=settings", fiber.StatusSeeOther)
@@ -223,7 +223,7 @@ func (h *Handler) saveBookingSettingsUI(c *fiber.Ctx) error {
 
 func (h *Handler) cancelAppointmentUI(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	if _, err := h.Booking.Cancel(c.Context(), h.Pool, workspaceID(c), id); err != nil {
+	if _, err := h.Booking.Cancel(c.UserContext(), h.Pool, workspaceID(c), id); err != nil {
 		return err
 	}
 	back := "/admin/calendar?saved=cancelled"

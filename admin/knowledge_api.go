@@ -40,7 +40,7 @@ func (h *Handler) apiKnowledgeUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.Knowledge.Upload(c.Context(), h.Pool, workspaceID(c), up)
+	doc, err := h.Knowledge.Upload(c.UserContext(), h.Pool, workspaceID(c), up)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (h *Handler) apiKnowledgeDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docs, err := h.Knowledge.Documents(c.Context(), h.Pool, workspaceID(c), int(limit))
+	docs, err := h.Knowledge.Documents(c.UserContext(), h.Pool, workspaceID(c), int(limit))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (h *Handler) apiKnowledgeDocuments(c *fiber.Ctx) error {
 
 func (h *Handler) apiKnowledgeDocument(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	doc, err := h.Knowledge.Document(c.Context(), h.Pool, workspaceID(c), id)
+	doc, err := h.Knowledge.Document(c.UserContext(), h.Pool, workspaceID(c), id)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (h *Handler) apiKnowledgeDocument(c *fiber.Ctx) error {
 
 func (h *Handler) apiKnowledgeDelete(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err := h.Knowledge.Delete(c.Context(), h.Pool, workspaceID(c), id); err != nil {
+	if err := h.Knowledge.Delete(c.UserContext(), h.Pool, workspaceID(c), id); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"deleted": id})
@@ -105,7 +105,7 @@ func (h *Handler) searchKnowledge(c *fiber.Ctx, query string, limit int) ([]know
 	if limit < 0 || limit > 50 {
 		return nil, fiber.NewError(fiber.StatusBadRequest, "limit must be from 1 to 50")
 	}
-	results, err := h.Knowledge.Search(c.Context(), h.Pool, workspaceID(c), query, limit)
+	results, err := h.Knowledge.Search(c.UserContext(), h.Pool, workspaceID(c), query, limit)
 	if results == nil {
 		results = []knowledge.Result{}
 	}

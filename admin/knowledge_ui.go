@@ -27,11 +27,11 @@ func snippetHTML(r knowledge.Result) template.HTML { return template.HTML(r.Snip
 
 func (h *Handler) renderKnowledge(c *fiber.Ctx, v knowledgeView) error {
 	ws := workspaceID(c)
-	docs, err := h.Knowledge.Documents(c.Context(), h.Pool, ws, 500)
+	docs, err := h.Knowledge.Documents(c.UserContext(), h.Pool, ws, 500)
 	if err != nil {
 		return err
 	}
-	workspace, err := h.Conversations.Workspace(c.Context(), h.Pool, ws)
+	workspace, err := h.Conversations.Workspace(c.UserContext(), h.Pool, ws)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (h *Handler) renderKnowledge(c *fiber.Ctx, v knowledgeView) error {
 func (h *Handler) knowledgePage(c *fiber.Ctx) error {
 	var v knowledgeView
 	if id, err := strconv.ParseInt(c.Query("doc"), 10, 64); err == nil {
-		doc, err := h.Knowledge.Document(c.Context(), h.Pool, workspaceID(c), id)
+		doc, err := h.Knowledge.Document(c.UserContext(), h.Pool, workspaceID(c), id)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (h *Handler) knowledgePage(c *fiber.Ctx) error {
 func (h *Handler) knowledgeUploadUI(c *fiber.Ctx) error {
 	up, err := h.readUpload(c)
 	if err == nil {
-		_, err = h.Knowledge.Upload(c.Context(), h.Pool, workspaceID(c), up)
+		_, err = h.Knowledge.Upload(c.UserContext(), h.Pool, workspaceID(c), up)
 	}
 	if err != nil {
 		status := statusOf(err)
@@ -83,7 +83,7 @@ func (h *Handler) knowledgeUploadUI(c *fiber.Ctx) error {
 
 func (h *Handler) knowledgeDeleteUI(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err := h.Knowledge.Delete(c.Context(), h.Pool, workspaceID(c), id); err != nil {
+	if err := h.Knowledge.Delete(c.UserContext(), h.Pool, workspaceID(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/knowledge", fiber.StatusSeeOther)
@@ -91,7 +91,7 @@ func (h *Handler) knowledgeDeleteUI(c *fiber.Ctx) error {
 
 // knowledgeDocumentsPartial is the document list, reloaded as ingestion moves on.
 func (h *Handler) knowledgeDocumentsPartial(c *fiber.Ctx) error {
-	docs, err := h.Knowledge.Documents(c.Context(), h.Pool, workspaceID(c), 500)
+	docs, err := h.Knowledge.Documents(c.UserContext(), h.Pool, workspaceID(c), 500)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ func workspaceID(c *fiber.Ctx) int64 { return c.Locals("workspace").(int64) } //
 
 // requireUser lets signed-in users through and sends everyone else to the login page.
 func (h *Handler) requireUser(c *fiber.Ctx) error {
-	u, err := h.Accounts.SessionUser(c.Context(), h.Pool, c.Cookies(sessionCookie))
+	u, err := h.Accounts.SessionUser(c.UserContext(), h.Pool, c.Cookies(sessionCookie))
 	if err != nil {
 		if err == ErrUnauthorized {
 			if c.Method() == fiber.MethodGet && !strings.HasPrefix(c.Path(), "/admin/partials") && c.Path() != "/admin/events" {
@@ -52,7 +52,7 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 	if !ok || strings.TrimSpace(token) == "" {
 		return fiber.NewError(fiber.StatusUnauthorized, "send an API token as Authorization: Bearer <token>")
 	}
-	ws, err := h.Accounts.TokenWorkspace(c.Context(), h.Pool, strings.TrimSpace(token))
+	ws, err := h.Accounts.TokenWorkspace(c.UserContext(), h.Pool, strings.TrimSpace(token))
 	if err != nil {
 		return err
 	}

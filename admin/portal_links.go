@@ -56,7 +56,7 @@ func qrDataURL(url string) (template.URL, error) {
 }
 
 func (h *Handler) renderPortalLinks(c *fiber.Ctx, data fiber.Map) error {
-	w, err := h.Conversations.Workspace(c.Context(), h.Pool, workspaceID(c))
+	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, workspaceID(c))
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (h *Handler) portalLinksPage(c *fiber.Ctx) error {
 
 func (h *Handler) createPortalLinkUI(c *fiber.Ctx) error {
 	phone, name := c.FormValue("contact_phone"), c.FormValue("contact_name")
-	link, err := h.createPortalLink(c.Context(), workspaceID(c), phone, name)
+	link, err := h.createPortalLink(c.UserContext(), workspaceID(c), phone, name)
 	if err != nil {
 		if statusOf(err) == fiber.StatusUnprocessableEntity {
 			c.Status(fiber.StatusUnprocessableEntity)

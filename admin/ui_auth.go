@@ -14,7 +14,7 @@ func (h *Handler) loginPage(c *fiber.Ctx) error {
 
 func (h *Handler) login(c *fiber.Ctx) error {
 	email, next := c.FormValue("email"), safeNext(c.FormValue("next"))
-	u, err := h.Accounts.Authenticate(c.Context(), h.Pool, email, c.FormValue("password"))
+	u, err := h.Accounts.Authenticate(c.UserContext(), h.Pool, email, c.FormValue("password"))
 	if errors.Is(err, ErrBadCredentials) {
 		c.Status(fiber.StatusUnauthorized)
 		return h.pages.Render(c, "login.html", fiber.Map{"Title": "Sign in", "Email": email, "Next": next, "Error": err.Error()})
@@ -22,7 +22,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, err := h.Accounts.CreateSession(c.Context(), h.Pool, u, h.SessionTTL)
+	token, err := h.Accounts.CreateSession(c.UserContext(), h.Pool, u, h.SessionTTL)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if err := h.Accounts.EndSession(c.Context(), h.Pool, c.Cookies(sessionCookie)); err != nil {
+	if err := h.Accounts.EndSession(c.UserContext(), h.Pool, c.Cookies(sessionCookie)); err != nil {
 		return err
 	}
 	c.ClearCookie(sessionCookie)

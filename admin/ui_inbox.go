@@ -21,15 +21,15 @@ type threadView struct {
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	ws := workspaceID(c)
-	conv, err := h.Conversations.Conversation(c.Context(), h.Pool, ws, id)
+	conv, err := h.Conversations.Conversation(c.UserContext(), h.Pool, ws, id)
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := h.Conversations.Messages(c.Context(), h.Pool, ws, id, 0, 500)
+	msgs, err := h.Conversations.Messages(c.UserContext(), h.Pool, ws, id, 0, 500)
 	if err != nil {
 		return nil, err
 	}
-	drafts, err := h.Conversations.Drafts(c.Context(), h.Pool, ws, conversation.DraftFilter{Status: "pending", ConversationID: id})
+	drafts, err := h.Conversations.Drafts(c.UserContext(), h.Pool, ws, conversation.DraftFilter{Status: "pending", ConversationID: id})
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 
 func (h *Handler) inbox(c *fiber.Ctx) error {
 	ws := workspaceID(c)
-	convs, err := h.Conversations.Conversations(c.Context(), h.Pool, ws, 200)
+	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, ws, 200)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (h *Handler) inbox(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	workspace, err := h.Conversations.Workspace(c.Context(), h.Pool, ws)
+	workspace, err := h.Conversations.Workspace(c.UserContext(), h.Pool, ws)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (h *Handler) inbox(c *fiber.Ctx) error {
 }
 
 func (h *Handler) conversationListPartial(c *fiber.Ctx) error {
-	convs, err := h.Conversations.Conversations(c.Context(), h.Pool, workspaceID(c), 200)
+	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), 200)
 	if err != nil {
 		return err
 	}
@@ -91,13 +91,13 @@ func (h *Handler) decide(c *fiber.Ctx, approve bool) error {
 	if approve {
 		content := c.FormValue("content")
 		dec.Content = &content
-		d, err = h.Conversations.Approve(c.Context(), dec)
+		d, err = h.Conversations.Approve(c.UserContext(), dec)
 	} else {
-		d, err = h.Conversations.Reject(c.Context(), dec)
+		d, err = h.Conversations.Reject(c.UserContext(), dec)
 	}
 	if errors.Is(err, conversation.ErrDecided) {
 		// Someone else decided first: show the thread as it now is.
-		if d, err = h.Conversations.Draft(c.Context(), h.Pool, u.WorkspaceID, id); err != nil {
+		if d, err = h.Conversations.Draft(c.UserContext(), h.Pool, u.WorkspaceID, id); err != nil {
 			return err
 		}
 	} else if err != nil {

@@ -25,7 +25,7 @@ func (h *Handler) renderSettings(c *fiber.Ctx, w conversation.Workspace, errs co
 }
 
 func (h *Handler) settingsPage(c *fiber.Ctx) error {
-	w, err := h.Conversations.Workspace(c.Context(), h.Pool, workspaceID(c))
+	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, workspaceID(c))
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	if u.Role != "owner" {
 		return fiber.NewError(fiber.StatusForbidden, "only an owner can change settings")
 	}
-	w, err := h.Conversations.Workspace(c.Context(), h.Pool, u.WorkspaceID)
+	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, u.WorkspaceID)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	} else {
 		w.ApprovalThreshold = float32(t)
 	}
-	err = h.Conversations.UpdateSettings(c.Context(), h.Pool, w, u.Email)
+	err = h.Conversations.UpdateSettings(c.UserContext(), h.Pool, w, u.Email)
 	var fe conversation.ValidationError
 	if errors.As(err, &fe) || len(errs) > 0 {
 		for k, v := range fe {

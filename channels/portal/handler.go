@@ -100,7 +100,7 @@ func (h *Handler) errorPage(c *fiber.Ctx, status int, title, msg string) error {
 }
 
 func (h *Handler) openLink(c *fiber.Ctx) error {
-	token, err := h.Store.OpenLink(c.Context(), h.Pool, c.Params("token"), h.SessionTTL)
+	token, err := h.Store.OpenLink(c.UserContext(), h.Pool, c.Params("token"), h.SessionTTL)
 	if errors.Is(err, ErrBadLink) {
 		return h.errorPage(c, fiber.StatusNotFound, "Link expired", ErrBadLink.Error())
 	}
@@ -112,14 +112,14 @@ func (h *Handler) openLink(c *fiber.Ctx) error {
 }
 
 func (h *Handler) chat(c *fiber.Ctx) error {
-	s, err := h.Store.Session(c.Context(), h.Pool, c.Cookies(CookieName))
+	s, err := h.Store.Session(c.UserContext(), h.Pool, c.Cookies(CookieName))
 	if errors.Is(err, ErrNoSession) {
 		return h.errorPage(c, fiber.StatusUnauthorized, "Chat session ended", ErrNoSession.Error())
 	}
 	if err != nil {
 		return err
 	}
-	msgs, err := h.Conversations.ContactMessages(c.Context(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, 0, 200)
+	msgs, err := h.Conversations.ContactMessages(c.UserContext(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, 0, 200)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (h *Handler) bearerSession(c *fiber.Ctx) error {
 }
 
 func (h *Handler) withSession(c *fiber.Ctx, token string) error {
-	s, err := h.Store.Session(c.Context(), h.Pool, token)
+	s, err := h.Store.Session(c.UserContext(), h.Pool, token)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *Handler) listMessages(c *fiber.Ctx) error {
 	if err != nil || after < 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "after must be a message id")
 	}
-	msgs, err := h.Conversations.ContactMessages(c.Context(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, after, 500)
+	msgs, err := h.Conversations.ContactMessages(c.UserContext(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, after, 500)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 	if body.ClientID != "" {
 		in.ExternalID = "client:" + strconv.FormatInt(s.ContactID, 10) + ":" + body.ClientID
 	}
-	res, err := h.Conversations.Ingest(c.Context(), in)
+	res, err := h.Conversations.Ingest(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

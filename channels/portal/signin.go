@@ -13,7 +13,7 @@ import (
 
 // start shows the public page of a workspace, where a customer asks for a code.
 func (h *Handler) start(c *fiber.Ctx) error {
-	ws, err := h.Conversations.WorkspaceBySlug(c.Context(), h.Pool, c.Params("slug"))
+	ws, err := h.Conversations.WorkspaceBySlug(c.UserContext(), h.Pool, c.Params("slug"))
 	if errors.Is(err, conversation.ErrNotFound) {
 		return h.errorPage(c, fiber.StatusNotFound, "Not found", "There is no business at this address.")
 	}
@@ -67,7 +67,7 @@ func (h *Handler) signIn(ctx context.Context, slug, rawPhone, code string) (stri
 
 func (h *Handler) requestCode(c *fiber.Ctx) error {
 	slug, phone := c.Params("slug"), c.FormValue("phone")
-	ws, e164, err := h.issueCode(c.Context(), slug, phone, c.FormValue("name"))
+	ws, e164, err := h.issueCode(c.UserContext(), slug, phone, c.FormValue("name"))
 	if errors.Is(err, channels.ErrBadPhone) {
 		return h.page(c, fiber.StatusUnprocessableEntity, "start.html", fiber.Map{
 			"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": phone,
@@ -84,9 +84,9 @@ func (h *Handler) requestCode(c *fiber.Ctx) error {
 
 func (h *Handler) verifyCode(c *fiber.Ctx) error {
 	slug, phone := c.Params("slug"), c.FormValue("phone")
-	token, err := h.signIn(c.Context(), slug, phone, c.FormValue("code"))
+	token, err := h.signIn(c.UserContext(), slug, phone, c.FormValue("code"))
 	if errors.Is(err, ErrBadCode) || errors.Is(err, ErrTooManyTry) {
-		ws, _ := h.Conversations.WorkspaceBySlug(c.Context(), h.Pool, slug)
+		ws, _ := h.Conversations.WorkspaceBySlug(c.UserContext(), h.Pool, slug)
 		return h.page(c, fiber.StatusUnprocessableEntity, "start.html", fiber.Map{
 			"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": phone, "AskCode": true, "Error": err.Error(),
 		})
@@ -111,7 +111,7 @@ func (h *Handler) apiRequestCode(c *fiber.Ctx) error {
 	if err := c.BodyParser(&b); err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "the body must be JSON like {\"workspace\": \"slug\", \"phone\": \"+1...\"}")
 	}
-	if _, _, err := h.issueCode(c.Context(), b.Workspace, b.Phone, b.Name); err != nil {
+	if _, _, err := h.issueCode(c.UserContext(), b.Workspace, b.Phone, b.Name); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"status": "code sent"})
@@ -126,9 +126,9 @@ func (h *Handler) apiCreateSession(c *fiber.Ctx) error {
 	var err error
 	switch {
 	case b.LinkToken != "":
-		token, err = h.Store.OpenLink(c.Context(), h.Pool, b.LinkToken, h.SessionTTL)
+		token, err = h.Store.OpenLink(c.UserContext(), h.Pool, b.LinkToken, h.SessionTTL)
 	case b.Workspace != "" && b.Phone != "" && b.Code != "":
-		token, err = h.signIn(c.Context(), b.Workspace, b.Phone, b.Code)
+		token, err = h.signIn(c.UserContext(), b.Workspace, b.Phone, b.Code)
 	default:
 		return fiber.NewError(fiber.StatusBadRequest, "give link_token, or workspace, phone and code")
 	}

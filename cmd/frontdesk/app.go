@@ -126,7 +126,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	a.http.Use(recover.New(), requestid.New(), a.accessLog, webui.SecurityHeaders(cfg.SecureCookies()))
+	a.http.Use(recover.New(), requestid.New(), requestContext, a.accessLog, webui.SecurityHeaders(cfg.SecureCookies()))
 	a.http.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	a.http.Get("/readyz", a.ready)
 	a.http.Get("/static/:hash/:name", assets.Serve)
@@ -136,8 +136,22 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	return a, nil
 }
 
+// requestTimeout bounds the database work of one request (uploads and live streams
+// excepted: a stream's work happens in its writer, after the handler returned).
+const requestTimeout = time.Minute
+
+// requestContext gives each request a context of its own for the database calls it
+// makes. fasthttp's request context is shared with the server's shutdown machinery and
+// is not safe to hand to pgx while the server stops.
+func requestContext(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
 func (a *app) ready(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := a.pool.Ping(ctx); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
