@@ -69,6 +69,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/drafts/:id<int>/reject", h.rejectDraft)
 	ui.Get("/settings", h.settingsPage)
 	ui.Post("/settings", h.saveSettings)
+	ui.Post("/settings/preview", h.previewReply)
 	ui.Get("/portal-links", h.portalLinksPage)
 	ui.Post("/portal-links", h.createPortalLinkUI)
 	ui.Get("/knowledge", h.knowledgePage)

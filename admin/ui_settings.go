@@ -32,15 +32,8 @@ func (h *Handler) settingsPage(c *fiber.Ctx) error {
 	return h.renderSettings(c, w, nil, c.Query("saved") == "1")
 }
 
-func (h *Handler) saveSettings(c *fiber.Ctx) error {
-	u := currentUser(c)
-	if u.Role != "owner" {
-		return fiber.NewError(fiber.StatusForbidden, "only an owner can change settings")
-	}
-	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, u.WorkspaceID)
-	if err != nil {
-		return err
-	}
+// settingsFromForm copies the settings form onto w and returns what could not be read.
+func settingsFromForm(c *fiber.Ctx, w *conversation.Workspace) conversation.ValidationError {
 	w.Name = strings.TrimSpace(c.FormValue("name"))
 	w.Timezone = strings.TrimSpace(c.FormValue("timezone"))
 	w.PhoneRegion = strings.ToUpper(strings.TrimSpace(c.FormValue("phone_region")))
@@ -50,8 +43,7 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	w.CustomInstructions = strings.TrimSpace(c.FormValue("custom_instructions"))
 	w.ApprovalMode = c.FormValue("approval_mode")
 	w.AutoIntents = nil
-	args := c.Request().PostArgs()
-	for _, v := range args.PeekMulti("auto_intents") {
+	for _, v := range c.Request().PostArgs().PeekMulti("auto_intents") {
 		w.AutoIntents = append(w.AutoIntents, string(v))
 	}
 	errs := conversation.ValidationError{}
@@ -60,6 +52,36 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 	} else {
 		w.ApprovalThreshold = float32(t)
 	}
+	return errs
+}
+
+// previewReply drafts a reply to a sample question with the settings as they stand in
+// the form, unsaved, so an owner hears the assistant before committing to it.
+func (h *Handler) previewReply(c *fiber.Ctx) error {
+	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, workspaceID(c))
+	if err != nil {
+		return err
+	}
+	if errs := settingsFromForm(c, &w); len(errs) > 0 {
+		return errs
+	}
+	p, err := h.Conversations.Preview(c.UserContext(), w, c.FormValue("sample"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (h *Handler) saveSettings(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.Role != "owner" {
+		return fiber.NewError(fiber.StatusForbidden, "only an owner can change settings")
+	}
+	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, u.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	errs := settingsFromForm(c, &w)
 	err = h.Conversations.UpdateSettings(c.UserContext(), h.Pool, w, u.Email)
 	var fe conversation.ValidationError
 	if errors.As(err, &fe) || len(errs) > 0 {

@@ -131,3 +131,42 @@ func TestAdminUI(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	})
 }
+
+func TestAdminSettingsPreview(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	_, page := get(t, c, s.url+"/admin/settings")
+	require.Contains(t, page, `id="preview-btn"`)
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	form := url.Values{"_csrf": {csrf}, "name": {"Bright Smile Dental"}, "timezone": {"Europe/London"}, "phone_region": {"GB"},
+		"assistant_name": {"Ava"}, "role": {"dental"}, "personality": {"formal"}, "approval_mode": {"review_all"},
+		"approval_threshold": {"0.85"}, "sample": {"Are you open on Saturday?"}}
+	post := func(f url.Values) response {
+		req, err := http.NewRequest("POST", s.url+"/admin/settings/preview", strings.NewReader(f.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		resp, err := c.Do(req)
+		return readPage(t, resp, err)
+	}
+
+	resp := post(form)
+	require.Equal(t, http.StatusOK, resp.StatusCode, resp.Body)
+	require.Contains(t, resp.Body, `"reply":"Good day Alex! Yes, we're open on Saturday from 09:00–13:00.`, "the unsaved formal personality speaks")
+	require.Contains(t, resp.Body, `"intent":"ask_hours"`)
+
+	w, err := s.app.conv.Workspace(context.Background(), s.app.pool, s.ws.ID)
+	require.NoError(t, err)
+	require.Equal(t, "friendly", w.Personality, "a preview saves nothing")
+
+	form.Set("timezone", "Mars/Olympus")
+	resp = post(form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, resp.Body, "timezone")
+	form.Set("timezone", "Europe/London")
+	form.Set("sample", " ")
+	resp = post(form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+}
