@@ -82,6 +82,9 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/calendar/settings", h.saveBookingSettingsUI)
 	ui.Post("/calendar/appointments/:id<int>/cancel", h.cancelAppointmentUI)
 	ui.Get("/events", h.events)
+	ui.Get("/notifications", h.notificationsPage)
+	ui.Get("/partials/notifications/count", h.unreadCount)
+	ui.Post("/notifications/read", h.markRead)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.

@@ -53,6 +53,7 @@ func (s *Service) bookPicked(ctx context.Context, tx pgx.Tx, ws Workspace, convI
 	})
 	switch {
 	case err == nil:
+		d.booked = true
 		d.Text = ai.BookedReply(persona, contactName, pick.offer.Service, appt.Start.In(ws.Location()))
 		if _, err := tx.Exec(ctx, s.q.SetFlow, ws.ID, convID, nil); err != nil {
 			return fmt.Errorf("conversation: clear the offer of conversation %d: %w", convID, err)

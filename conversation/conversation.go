@@ -77,13 +77,14 @@ type Service struct {
 }
 
 type queries struct {
-	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                                                   string
-	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, GetMessage                                    string
-	InsertInbound, MessageByExternalID, MessageForDrafting                                                              string
-	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft                                              string
-	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress                                         string
-	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages                                      string
-	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft string
+	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                string
+	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, GetMessage string
+	InsertInbound, MessageByExternalID, MessageForDrafting                           string
+	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft           string
+	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress      string
+	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages   string
+	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
+	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.

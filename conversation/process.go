@@ -87,6 +87,11 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 				return fmt.Errorf("conversation: flag conversation: %w", err)
 			}
 		}
+		if kind, title := handOffTitle(d, contactName); kind != "" && status != "superseded" {
+			if err := s.notify(ctx, tx, ev, a.WorkspaceID, kind, title, convID); err != nil {
+				return err
+			}
+		}
 		if status == "approved" {
 			if err := s.queueSend(ctx, tx, a.WorkspaceID, draftID); err != nil {
 				return err
@@ -110,6 +115,8 @@ type proposal struct {
 	Offer *storedOffer
 	// book is the offered time the customer picked: booked in the draft's transaction.
 	book *pickedSlot
+	// booked is set once that booking succeeded.
+	booked bool
 }
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.

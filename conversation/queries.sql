@@ -206,3 +206,22 @@ UPDATE conversations c
 SET flow = CASE WHEN $3 THEN d.offer END
 FROM drafts d
 WHERE d.workspace_id = $1 AND d.id = $2 AND c.workspace_id = d.workspace_id AND c.id = d.conversation_id;
+
+-- name: InsertNotification
+INSERT INTO notifications (workspace_id, kind, title, conversation_id)
+VALUES ($1, $2, $3, $4);
+
+-- name: ListNotifications
+SELECT id, kind, title, coalesce(conversation_id, 0), read_at IS NOT NULL, created_at
+FROM notifications
+WHERE workspace_id = $1
+ORDER BY id DESC
+LIMIT $2;
+
+-- name: UnreadNotifications
+SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL;
+
+-- name: MarkNotificationsRead
+-- One notification ($2), or all of them ($2 = 0).
+UPDATE notifications SET read_at = now()
+WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2);

@@ -149,6 +149,9 @@ func (s *Service) failDraft(ctx context.Context, tx pgx.Tx, ev *announce, job *r
 		return fmt.Errorf("conversation: flag conversation: %w", err)
 	}
 	s.Log.Warn("reply not delivered", "workspace_id", ws, "draft_id", d.id, "reason", reason)
+	if err := s.notify(ctx, tx, ev, ws, "delivery_failed", "A reply was not delivered: "+reason, d.conversationID); err != nil {
+		return err
+	}
 	ev.add(live.Event{WorkspaceID: ws, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
 	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 	return err

@@ -170,3 +170,33 @@ func TestAdminSettingsPreview(t *testing.T) {
 	resp = post(form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 }
+
+func TestAdminNotifications(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	owner := s.ownerAPI(t, s.ws.ID)
+	customer := s.portalSession(t, owner, "+447700900464", "Kim Park")
+	unread := func() string {
+		_, body := get(t, c, s.url+"/admin/partials/notifications/count")
+		return body
+	}
+	require.JSONEq(t, `{"unread": 0}`, unread())
+
+	_, msg := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "This is terrible, I want a refund"})
+	waitDraft(t, owner, msg["id"].(float64))
+	require.JSONEq(t, `{"unread": 1}`, unread(), "a complaint notifies the team in the draft's own transaction")
+
+	_, page := get(t, c, s.url+"/admin/notifications")
+	require.Contains(t, page, "Kim Park complained")
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	resp := postForm(t, c, s.url+"/admin/notifications/read", url.Values{"_csrf": {csrf}, "id": {"0"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.JSONEq(t, `{"unread": 0}`, unread())
+
+	// A question the documents cannot answer is handed off, with a notification.
+	_, msg = customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "Do you treat horses?"})
+	waitDraft(t, owner, msg["id"].(float64))
+	require.JSONEq(t, `{"unread": 1}`, unread())
+}

@@ -1,0 +1,88 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/live"
+)
+
+// Notification is something the team should look at.
+type Notification struct {
+	ID             int64     `json:"id"`
+	Kind           string    `json:"kind"`
+	Title          string    `json:"title"`
+	ConversationID int64     `json:"conversation_id,omitempty"`
+	Read           bool      `json:"read"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// notify records a notification in tx and announces it once tx commits.
+func (s *Service) notify(ctx context.Context, tx pgx.Tx, ev *announce, ws int64, kind, title string, convID int64) error {
+	if _, err := tx.Exec(ctx, s.q.InsertNotification, ws, kind, title, nullID(convID)); err != nil {
+		return fmt.Errorf("conversation: notify %s: %w", kind, err)
+	}
+	ev.add(live.Event{WorkspaceID: ws, Kind: "notification", ConversationID: convID})
+	return nil
+}
+
+// handOffTitle says why a drafted reply needs a person, or "" when it does not.
+func handOffTitle(d proposal, contactName string) (kind, title string) {
+	who := contactName
+	if who == "" {
+		who = "A customer"
+	}
+	switch {
+	case d.Intent == ai.IntentComplaint:
+		return "complaint", who + " complained"
+	case d.Intent == ai.IntentHuman:
+		return "handoff", who + " asked for a person"
+	case d.NeedsHuman:
+		return "handoff", who + " asked something the assistant could not answer"
+	case d.booked:
+		return "booking", who + " booked an appointment"
+	}
+	return "", ""
+}
+
+// Notifications lists the workspace's notifications, newest first.
+func (s *Service) Notifications(ctx context.Context, db database.DBTX, ws int64, limit int) ([]Notification, error) {
+	rows, err := db.Query(ctx, s.q.ListNotifications, ws, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list notifications: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Notification, error) {
+		var n Notification
+		err := r.Scan(&n.ID, &n.Kind, &n.Title, &n.ConversationID, &n.Read, &n.CreatedAt)
+		return n, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list notifications: %w", err)
+	}
+	return out, nil
+}
+
+// UnreadNotifications counts what the team has not seen yet.
+func (s *Service) UnreadNotifications(ctx context.Context, db database.DBTX, ws int64) (int, error) {
+	var n int
+	if err := db.QueryRow(ctx, s.q.UnreadNotifications, ws).Scan(&n); err != nil {
+		return 0, fmt.Errorf("conversation: count notifications: %w", err)
+	}
+	return n, nil
+}
+
+// MarkRead marks one notification read, or all of them when id is 0.
+func (s *Service) MarkRead(ctx context.Context, ws, id int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
+		if _, err := tx.Exec(ctx, s.q.MarkNotificationsRead, ws, id); err != nil {
+			return fmt.Errorf("conversation: mark notifications read: %w", err)
+		}
+		ev.add(live.Event{WorkspaceID: ws, Kind: "notification"})
+		return nil
+	})
+}
