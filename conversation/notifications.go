@@ -86,3 +86,10 @@ func (s *Service) MarkRead(ctx context.Context, ws, id int64) error {
 		return nil
 	})
 }
+
+// Notify records a notification for the team outside any other change.
+func (s *Service) Notify(ctx context.Context, ws int64, kind, title string, convID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
+		return s.notify(ctx, tx, ev, ws, kind, title, convID)
+	})
+}

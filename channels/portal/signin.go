@@ -40,8 +40,12 @@ func (h *Handler) issueCode(ctx context.Context, slug, rawPhone, name string) (c
 	if err != nil {
 		return ws, "", err
 	}
-	// No SMS channel exists yet: the code goes to the log for the business to read out.
+	// No SMS channel exists yet: the code goes to the log and to the team's notifications,
+	// for the business to read out or send another way. It is good for ten minutes.
 	h.Log.Info("portal one-time code", "workspace", ws.Slug, "phone", phone, "code", code)
+	if err := h.Conversations.Notify(ctx, ws.ID, "sign_in_code", "Chat sign-in code for "+phone+": "+code+" (valid 10 minutes)", 0); err != nil {
+		return ws, "", err
+	}
 	return ws, phone, nil
 }
 

@@ -145,7 +145,8 @@ frontdesk demo: %s
   Customer portal: %s/p/%s
                    (a chat link for the demo customer, Jane Doe; open it on a phone-sized window)
   Public page:     %s/w/%s
-                   (anyone can start a chat; the one-time code is printed in this log)
+                   (anyone can start a chat; the one-time code is printed in this log
+                   and shown under Notifications in the admin UI)
 
 `, w.Name, cfg.BaseURL, demoEmail, demoPassword, cfg.BaseURL, link, cfg.BaseURL, w.Slug)
 	if *seedOnly {

@@ -33,10 +33,15 @@ func TestPortalPublicPageWithOneTimeCode(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, resp.Body, "Please enter a mobile number")
 
-	// The code went to the log; the test issues a fresh one through the store to know it.
 	resp = postForm(t, c, s.url+"/w/"+s.ws.Slug+"/code", url.Values{"phone": {"07700 900321"}})
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, resp.Body, "&#43;447700900321", "the page confirms the number in E.164")
+	// No SMS channel: the code reaches the team's notifications (and the log).
+	list, err := s.app.conv.Notifications(t.Context(), s.app.pool, s.ws.ID, 10)
+	require.NoError(t, err)
+	require.NotEmpty(t, list)
+	require.Regexp(t, `Chat sign-in code for \+447700900321: \d{6}`, list[0].Title)
+	// The test issues a fresh code through the store to know it.
 	code, err := s.app.portal.CreateCode(t.Context(), s.app.pool, s.ws.ID, "+447700900321")
 	require.NoError(t, err)
 
