@@ -16,7 +16,9 @@ type threadView struct {
 	Conversation conversation.Conversation
 	Messages     []conversation.Message
 	Drafts       []conversation.Draft
-	CSRF         string
+	// Failed are replies approved but not delivered, for a person to follow up.
+	Failed []conversation.Draft
+	CSRF   string
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -33,7 +35,11 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+	failed, err := h.Conversations.Drafts(c.UserContext(), h.Pool, ws, conversation.DraftFilter{Status: "failed", ConversationID: id, Limit: 5})
+	if err != nil {
+		return nil, err
+	}
+	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
 }
 
 func (h *Handler) inbox(c *fiber.Ctx) error {

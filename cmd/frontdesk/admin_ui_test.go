@@ -7,8 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/channels"
 )
 
 // response is an HTTP response read whole.
@@ -199,4 +202,26 @@ func TestAdminNotifications(t *testing.T) {
 	_, msg = customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "Do you treat horses?"})
 	waitDraft(t, owner, msg["id"].(float64))
 	require.JSONEq(t, `{"unread": 1}`, unread())
+}
+
+func TestInboxShowsUndeliveredReplies(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	owner := s.ownerAPI(t, s.ws.ID)
+	// An SMS conversation, while no SMS channel is configured: the reply cannot go out.
+	res, err := s.app.conv.Ingest(context.Background(), channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900465", Text: "Are you open on Saturday?"})
+	require.NoError(t, err)
+	d := waitDraft(t, owner, float64(res.MessageID))
+	status, _ := owner.do("POST", "/api/v1/drafts/"+formatID(d["id"])+"/approve", nil)
+	require.Equal(t, http.StatusOK, status)
+
+	require.Eventually(t, func() bool {
+		_, page := get(t, c, s.url+"/admin/conversations/"+formatID(d["conversation_id"]))
+		return strings.Contains(page, "Not delivered") && strings.Contains(page, "no sender is configured for channel sms")
+	}, 20*time.Second, 100*time.Millisecond)
+	_, page := get(t, c, s.url+"/admin/notifications")
+	require.Contains(t, page, "A reply was not delivered")
 }
