@@ -69,3 +69,20 @@ func TakenReply(p Persona, contactName, service string, next []time.Time) string
 	return fmt.Sprintf("%s! Sorry, that time was just taken. I can offer these times for %s instead: %s. Reply with the one that suits you.",
 		greeting, strings.ToLower(service), listTimes(next))
 }
+
+// CancelQuestion asks the customer to confirm which appointment to cancel.
+func CancelQuestion(p Persona, contactName, service string, start time.Time) string {
+	return fmt.Sprintf("%s! Would you like me to cancel your %s on %s at %s? Reply yes to cancel it.",
+		greet(voiceOf(p.Personality), contactName), strings.ToLower(service), start.Format("Monday 2 January"), start.Format("15:04"))
+}
+
+// CancelledReply confirms a cancellation.
+func CancelledReply(p Persona, contactName, service string, start time.Time) string {
+	return fmt.Sprintf("%s! Done: your %s on %s at %s is cancelled. Write any time to book again.",
+		greet(voiceOf(p.Personality), contactName), strings.ToLower(service), start.Format("Monday 2 January"), start.Format("15:04"))
+}
+
+// NoAppointmentReply says no upcoming appointment was found to cancel.
+func NoAppointmentReply(p Persona, contactName string) string {
+	return greet(voiceOf(p.Personality), contactName) + "! I can't find an upcoming appointment for you, so I've asked the team to help."
+}

@@ -22,7 +22,7 @@ type pickedSlot struct {
 
 // replyTo drafts the reply to a message: a booking when it picks one of the times the
 // conversation was offered, otherwise whatever the message asks for.
-func (s *Service) replyTo(ctx context.Context, ws Workspace, convID int64, text, contactName string) (proposal, error) {
+func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, contactID int64, text, contactName string) (proposal, error) {
 	var raw []byte
 	if err := s.Pool.QueryRow(ctx, s.q.ConversationFlow, ws.ID, convID).Scan(&raw); err != nil {
 		return proposal{}, fmt.Errorf("conversation: read what conversation %d waits on: %w", convID, err)
@@ -33,13 +33,17 @@ func (s *Service) replyTo(ctx context.Context, ws Workspace, convID int64, text,
 			for i := range o.Slots {
 				o.Slots[i] = o.Slots[i].In(ws.Location())
 			}
+			if o.CancelID != 0 && saysYes(text) {
+				return proposal{Intent: ai.IntentCancel, Confidence: 0.95, Provider: ai.OfflineProviderID,
+					Sources: []knowledge.Result{}, cancel: &o}, nil
+			}
 			if start, ok := pickSlot(text, o.Slots); ok {
 				return proposal{Intent: ai.IntentBook, Confidence: 0.95, Provider: ai.OfflineProviderID,
 					Sources: []knowledge.Result{}, book: &pickedSlot{offer: o, start: start}}, nil
 			}
 		}
 	}
-	return s.draft(ctx, ws, text, contactName)
+	return s.draft(ctx, ws, contactID, text, contactName)
 }
 
 // bookPicked books the picked time inside the draft's transaction, so the appointment

@@ -424,4 +424,18 @@ func TestPickingAnOfferedTimeBooksIt(t *testing.T) {
 	late := say("+447700900132", "1")
 	require.Regexp(t, `booked for cleaning on Monday \d+ \w+ at 13:30`, late.Content)
 	require.Equal(t, 2, appointments())
+
+	// B cancels: asked to confirm first, then cancelled on yes.
+	question := say("+447700900132", "Something came up, please cancel my appointment")
+	require.Regexp(t, `Would you like me to cancel your cleaning on Monday \d+ \w+ at 13:30\? Reply yes`, question.Content)
+	require.Equal(t, 2, appointments(), "nothing is cancelled before the customer confirms")
+	done := say("+447700900132", "yes")
+	require.Contains(t, done.Content, "is cancelled")
+	require.Equal(t, 1, appointments())
+
+	// Someone with no appointment is handed to a person.
+	none := say("+447700900133", "cancel my appointment please")
+	require.True(t, none.NeedsHuman)
+	require.Contains(t, none.Content, "can't find an upcoming appointment")
+	require.Equal(t, 1, appointments())
 }

@@ -14,6 +14,9 @@ type storedOffer struct {
 	Service   string      `json:"service"`
 	Slots     []time.Time `json:"slots"`
 	ExpiresAt time.Time   `json:"expires_at"`
+	// CancelID, when set, makes this a question instead: "cancel this appointment?"
+	CancelID    int64     `json:"cancel_appointment_id,omitempty"`
+	CancelStart time.Time `json:"cancel_start,omitzero"`
 }
 
 // offerTTL is how long offered times stay on the table.
@@ -27,6 +30,9 @@ var (
 )
 
 var ordinals = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5} //nolint:gochecknoglobals // read-only table
+
+// saysYes is whether a reply agrees to the question it answers.
+func saysYes(text string) bool { return pickYes.MatchString(strings.ToLower(strings.TrimSpace(text))) }
 
 // pickSlot reads which offered time a reply chooses: its number ("2", "the second one"),
 // its clock time ("the 3:30 one", "14:00"), or a plain yes when only one was offered.

@@ -43,7 +43,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		return nil
 	}
 
-	d, err := s.replyTo(ctx, ws, convID, text, contactName)
+	d, err := s.replyTo(ctx, ws, convID, contactID, text, contactName)
 	if err != nil {
 		return err
 	}
@@ -58,6 +58,11 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		}
 		if d.book != nil && !stale {
 			if err := s.bookPicked(ctx, tx, ws, convID, contactID, contactName, &d); err != nil {
+				return err
+			}
+		}
+		if d.cancel != nil && !stale {
+			if err := s.cancelConfirmed(ctx, tx, ws, convID, contactName, &d); err != nil {
 				return err
 			}
 		}
@@ -117,10 +122,14 @@ type proposal struct {
 	book *pickedSlot
 	// booked is set once that booking succeeded.
 	booked bool
+	// cancel is the appointment the customer agreed to cancel: cancelled in the draft's transaction.
+	cancel *storedOffer
+	// cancelled is set once it was.
+	cancelled bool
 }
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.
-func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName string) (proposal, error) {
+func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text, contactName string) (proposal, error) {
 	cls, err := s.Classifier.Classify(ctx, text)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
@@ -157,6 +166,9 @@ func (s *Service) draft(ctx context.Context, ws Workspace, text, contactName str
 		if req.Offer, serviceID, err = s.slotOffer(ctx, ws, text, req.Now); err != nil {
 			return proposal{}, err
 		}
+	}
+	if cls.Intent == ai.IntentCancel && contactID != 0 {
+		return s.cancelQuestion(ctx, ws, contactID, contactName, cls)
 	}
 	d, err := s.Drafter.Draft(ctx, req)
 	if err != nil {

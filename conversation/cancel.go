@@ -1,0 +1,54 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+// cancelQuestion answers "cancel please": it finds the contact's next appointment and
+// asks to confirm, so a misread message never cancels anything on its own.
+func (s *Service) cancelQuestion(ctx context.Context, ws Workspace, contactID int64, contactName string, cls ai.Classification) (proposal, error) {
+	now := s.Now()
+	list, err := s.Booking.Appointments(ctx, s.Pool, ws.ID, now, now.AddDate(1, 0, 0))
+	if err != nil {
+		return proposal{}, err
+	}
+	persona := ai.Persona{BusinessName: ws.Name, AssistantName: ws.AssistantName, Personality: ws.Personality}
+	p := proposal{Intent: cls.Intent, Confidence: cls.Confidence, Provider: ai.OfflineProviderID, Sources: []knowledge.Result{}}
+	for _, a := range list {
+		if a.ContactID != contactID || a.Status != "booked" || a.Start.Before(now) {
+			continue
+		}
+		start := a.Start.In(ws.Location())
+		p.Text = ai.CancelQuestion(persona, contactName, a.ServiceName, start)
+		p.Offer = &storedOffer{Service: a.ServiceName, CancelID: a.ID, CancelStart: start, ExpiresAt: now.Add(offerTTL)}
+		return p, nil
+	}
+	p.Text = ai.NoAppointmentReply(persona, contactName)
+	p.NeedsHuman = true
+	return p, nil
+}
+
+// cancelConfirmed cancels the appointment the customer said yes to, in the draft's
+// transaction, and writes the reply.
+func (s *Service) cancelConfirmed(ctx context.Context, tx pgx.Tx, ws Workspace, convID int64, contactName string, d *proposal) error {
+	a, err := s.Booking.Cancel(ctx, tx, ws.ID, d.cancel.CancelID)
+	if err != nil {
+		return fmt.Errorf("conversation: cancel appointment %d: %w", d.cancel.CancelID, err)
+	}
+	if _, err := tx.Exec(ctx, s.q.SetFlow, ws.ID, convID, nil); err != nil {
+		return fmt.Errorf("conversation: clear the question of conversation %d: %w", convID, err)
+	}
+	persona := ai.Persona{BusinessName: ws.Name, AssistantName: ws.AssistantName, Personality: ws.Personality}
+	d.Text = ai.CancelledReply(persona, contactName, a.ServiceName, a.Start.In(ws.Location()))
+	d.cancelled = true
+	return s.audit(ctx, tx, ws.ID, "assistant", "appointment.cancelled", "appointment", a.ID, map[string]any{
+		"start": a.Start.Format(time.RFC3339),
+	})
+}
