@@ -76,6 +76,8 @@ type SlotOffer struct {
 	// the business has several (Choices lists them).
 	Service string
 	Choices []string
+	// Current is the start of the appointment being moved; zero when booking a new one.
+	Current time.Time
 	// Asked is the customer's own words for when ("next Tuesday afternoon"), if any.
 	Asked string
 	// Slots are free starts in the asked-for span, in the workspace's timezone.

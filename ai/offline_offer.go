@@ -12,6 +12,9 @@ func offerAnswer(o SlotOffer) string {
 	switch {
 	case o.Service == "" && len(o.Choices) > 0:
 		return "I'd be glad to book you in. Which would you like: " + joinOr(o.Choices) + "?"
+	case len(o.Slots) > 0 && !o.Current.IsZero():
+		return fmt.Sprintf("I can move your %s from %s at %s to one of these times: %s. Reply with the one that suits you.",
+			strings.ToLower(o.Service), o.Current.Format("Monday 2 January"), o.Current.Format("15:04"), listTimes(o.Slots))
 	case len(o.Slots) > 0:
 		when := ""
 		if o.Asked != "" {
@@ -85,4 +88,10 @@ func CancelledReply(p Persona, contactName, service string, start time.Time) str
 // NoAppointmentReply says no upcoming appointment was found to cancel.
 func NoAppointmentReply(p Persona, contactName string) string {
 	return greet(voiceOf(p.Personality), contactName) + "! I can't find an upcoming appointment for you, so I've asked the team to help."
+}
+
+// MovedReply confirms a rescheduled appointment.
+func MovedReply(p Persona, contactName, service string, start time.Time) string {
+	return fmt.Sprintf("%s! Done: your %s is moved to %s at %s. Reply here if you need to change it again.",
+		greet(voiceOf(p.Personality), contactName), strings.ToLower(service), start.Format("Monday 2 January"), start.Format("15:04"))
 }

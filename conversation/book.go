@@ -52,10 +52,25 @@ func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, contactID i
 func (s *Service) bookPicked(ctx context.Context, tx pgx.Tx, ws Workspace, convID, contactID int64, contactName string, d *proposal) error {
 	pick := d.book
 	persona := ai.Persona{BusinessName: ws.Name, AssistantName: ws.AssistantName, Role: ws.Role, Personality: ws.Personality}
-	appt, err := s.Booking.Book(ctx, tx, booking.BookRequest{
-		WorkspaceID: ws.ID, ServiceID: pick.offer.ServiceID, ContactID: contactID, Start: pick.start, Location: ws.Location(),
-	})
+	var appt booking.Appointment
+	var err error
+	if pick.offer.RescheduleID != 0 {
+		appt, err = s.Booking.Reschedule(ctx, tx, ws.ID, pick.offer.RescheduleID, ws.Location(), pick.start)
+	} else {
+		appt, err = s.Booking.Book(ctx, tx, booking.BookRequest{
+			WorkspaceID: ws.ID, ServiceID: pick.offer.ServiceID, ContactID: contactID, Start: pick.start, Location: ws.Location(),
+		})
+	}
 	switch {
+	case err == nil && pick.offer.RescheduleID != 0:
+		d.moved = true
+		d.Text = ai.MovedReply(persona, contactName, pick.offer.Service, appt.Start.In(ws.Location()))
+		if _, err := tx.Exec(ctx, s.q.SetFlow, ws.ID, convID, nil); err != nil {
+			return fmt.Errorf("conversation: clear the offer of conversation %d: %w", convID, err)
+		}
+		return s.audit(ctx, tx, ws.ID, "assistant", "appointment.moved", "appointment", appt.ID, map[string]any{
+			"start": appt.Start, "service": pick.offer.Service,
+		})
 	case err == nil:
 		d.booked = true
 		d.Text = ai.BookedReply(persona, contactName, pick.offer.Service, appt.Start.In(ws.Location()))

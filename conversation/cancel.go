@@ -8,31 +8,43 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
 
 // cancelQuestion answers "cancel please": it finds the contact's next appointment and
 // asks to confirm, so a misread message never cancels anything on its own.
 func (s *Service) cancelQuestion(ctx context.Context, ws Workspace, contactID int64, contactName string, cls ai.Classification) (proposal, error) {
-	now := s.Now()
-	list, err := s.Booking.Appointments(ctx, s.Pool, ws.ID, now, now.AddDate(1, 0, 0))
+	a, err := s.nextAppointment(ctx, ws, contactID)
 	if err != nil {
 		return proposal{}, err
 	}
 	persona := ai.Persona{BusinessName: ws.Name, AssistantName: ws.AssistantName, Personality: ws.Personality}
 	p := proposal{Intent: cls.Intent, Confidence: cls.Confidence, Provider: ai.OfflineProviderID, Sources: []knowledge.Result{}}
-	for _, a := range list {
-		if a.ContactID != contactID || a.Status != "booked" || a.Start.Before(now) {
-			continue
-		}
-		start := a.Start.In(ws.Location())
-		p.Text = ai.CancelQuestion(persona, contactName, a.ServiceName, start)
-		p.Offer = &storedOffer{Service: a.ServiceName, CancelID: a.ID, CancelStart: start, ExpiresAt: now.Add(offerTTL)}
+	if a == nil {
+		p.Text = ai.NoAppointmentReply(persona, contactName)
+		p.NeedsHuman = true
 		return p, nil
 	}
-	p.Text = ai.NoAppointmentReply(persona, contactName)
-	p.NeedsHuman = true
+	start := a.Start.In(ws.Location())
+	p.Text = ai.CancelQuestion(persona, contactName, a.ServiceName, start)
+	p.Offer = &storedOffer{Service: a.ServiceName, CancelID: a.ID, CancelStart: start, ExpiresAt: s.Now().Add(offerTTL)}
 	return p, nil
+}
+
+// nextAppointment is the contact's next booked appointment, or nil.
+func (s *Service) nextAppointment(ctx context.Context, ws Workspace, contactID int64) (*booking.Appointment, error) {
+	now := s.Now()
+	list, err := s.Booking.Appointments(ctx, s.Pool, ws.ID, now, now.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if a.ContactID == contactID && a.Status == "booked" && !a.Start.Before(now) {
+			return &a, nil
+		}
+	}
+	return nil, nil
 }
 
 // cancelConfirmed cancels the appointment the customer said yes to, in the draft's

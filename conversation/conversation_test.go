@@ -433,6 +433,17 @@ func TestPickingAnOfferedTimeBooksIt(t *testing.T) {
 	require.Contains(t, done.Content, "is cancelled")
 	require.Equal(t, 1, appointments())
 
+	// A moves it: offered times on the day asked for, and the pick moves the appointment.
+	move := say("+447700900131", "I need to reschedule my appointment to next Saturday morning")
+	require.Regexp(t, `I can move your cleaning from Monday \d+ \w+ at 13:00 to one of these times: 1\) Sat \d+ \w+ 09:00, 2\) 10:00`, move.Content)
+	moved := say("+447700900131", "2")
+	require.Regexp(t, `your cleaning is moved to Saturday \d+ \w+ at 10:00`, moved.Content)
+	require.Equal(t, 1, appointments(), "moved, not booked twice")
+	var hour int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT extract(hour FROM lower(during) AT TIME ZONE 'Europe/London')::int
+		FROM appointments WHERE workspace_id = $1 AND status = 'booked'`, b.ws.ID).Scan(&hour))
+	require.Equal(t, 10, hour)
+
 	// Someone with no appointment is handed to a person.
 	none := say("+447700900133", "cancel my appointment please")
 	require.True(t, none.NeedsHuman)

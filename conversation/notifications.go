@@ -46,6 +46,8 @@ func handOffTitle(d proposal, contactName string) (kind, title string) {
 		return "handoff", who + " asked something the assistant could not answer"
 	case d.booked:
 		return "booking", who + " booked an appointment"
+	case d.moved:
+		return "booking", who + " moved an appointment"
 	case d.cancelled:
 		return "cancellation", who + " cancelled an appointment"
 	}

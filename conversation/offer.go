@@ -23,7 +23,7 @@ func wantsSlots(intent string) bool {
 // slotOffer finds the free times that answer a booking request: the service the message
 // names (or the only one there is) at the time it asks for (or soon). It returns nil when
 // the business has no bookable services, so the drafter hands the request to a person.
-func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now time.Time) (*ai.SlotOffer, int64, error) {
+func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now time.Time, moving *booking.Appointment) (*ai.SlotOffer, int64, error) {
 	services, err := s.Booking.Services(ctx, s.Pool, ws.ID)
 	if err != nil {
 		return nil, 0, err
@@ -34,6 +34,19 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	}
 	offer := &ai.SlotOffer{}
 	sv, ok := namedService(active, text)
+	if moving != nil {
+		// Moving an appointment keeps its service.
+		sv, ok = booking.Service{}, false
+		for _, a := range active {
+			if a.ID == moving.ServiceID {
+				sv, ok = a, true
+			}
+		}
+		if !ok {
+			return nil, 0, nil
+		}
+		offer.Current = moving.Start.In(ws.Location())
+	}
 	if !ok {
 		if len(active) > 1 {
 			for _, a := range active {
@@ -118,8 +131,8 @@ func namedService(services []booking.Service, text string) (booking.Service, boo
 }
 
 // stored is what the conversation keeps of an offer once it is sent: the times in the
-// order the reply numbered them.
-func stored(o *ai.SlotOffer, serviceID int64, now time.Time) *storedOffer {
+// order the reply numbered them, and the appointment they would replace.
+func stored(o *ai.SlotOffer, serviceID int64, now time.Time, moving *booking.Appointment) *storedOffer {
 	if o == nil || serviceID == 0 {
 		return nil
 	}
@@ -130,5 +143,9 @@ func stored(o *ai.SlotOffer, serviceID int64, now time.Time) *storedOffer {
 	if len(slots) == 0 {
 		return nil
 	}
-	return &storedOffer{ServiceID: serviceID, Service: o.Service, Slots: slots, ExpiresAt: now.Add(offerTTL)}
+	st := &storedOffer{ServiceID: serviceID, Service: o.Service, Slots: slots, ExpiresAt: now.Add(offerTTL)}
+	if moving != nil {
+		st.RescheduleID = moving.ID
+	}
+	return st
 }

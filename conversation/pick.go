@@ -14,6 +14,8 @@ type storedOffer struct {
 	Service   string      `json:"service"`
 	Slots     []time.Time `json:"slots"`
 	ExpiresAt time.Time   `json:"expires_at"`
+	// RescheduleID is the appointment a picked time moves, instead of booking a new one.
+	RescheduleID int64 `json:"reschedule_appointment_id,omitempty"`
 	// CancelID, when set, makes this a question instead: "cancel this appointment?"
 	CancelID    int64     `json:"cancel_appointment_id,omitempty"`
 	CancelStart time.Time `json:"cancel_start,omitzero"`

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
@@ -120,8 +121,8 @@ type proposal struct {
 	Offer *storedOffer
 	// book is the offered time the customer picked: booked in the draft's transaction.
 	book *pickedSlot
-	// booked is set once that booking succeeded.
-	booked bool
+	// booked and moved are set once that booking or move succeeded.
+	booked, moved bool
 	// cancel is the appointment the customer agreed to cancel: cancelled in the draft's transaction.
 	cancel *storedOffer
 	// cancelled is set once it was.
@@ -161,14 +162,20 @@ func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text
 	for _, r := range results {
 		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Content: r.Content})
 	}
-	var serviceID int64
-	if wantsSlots(cls.Intent) {
-		if req.Offer, serviceID, err = s.slotOffer(ctx, ws, text, req.Now); err != nil {
-			return proposal{}, err
-		}
-	}
 	if cls.Intent == ai.IntentCancel && contactID != 0 {
 		return s.cancelQuestion(ctx, ws, contactID, contactName, cls)
+	}
+	var serviceID int64
+	var moving *booking.Appointment
+	if wantsSlots(cls.Intent) {
+		if cls.Intent == ai.IntentReschedule && contactID != 0 {
+			if moving, err = s.nextAppointment(ctx, ws, contactID); err != nil {
+				return proposal{}, err
+			}
+		}
+		if req.Offer, serviceID, err = s.slotOffer(ctx, ws, text, req.Now, moving); err != nil {
+			return proposal{}, err
+		}
 	}
 	d, err := s.Drafter.Draft(ctx, req)
 	if err != nil {
@@ -179,7 +186,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text
 	}
 	return proposal{
 		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: results,
-		Provider: d.Provider, NeedsHuman: d.NeedsHuman, Offer: stored(req.Offer, serviceID, req.Now),
+		Provider: d.Provider, NeedsHuman: d.NeedsHuman, Offer: stored(req.Offer, serviceID, req.Now, moving),
 	}, nil
 }
 
