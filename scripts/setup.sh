@@ -50,7 +50,9 @@ if ! server_answers; then
     sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$conf/pg_hba.conf"
   fi
   log "starting PostgreSQL $ver"
-  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+  # The package may have started the cluster already: reload so the pg_hba.conf line counts.
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main reload 2>/dev/null || true
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || true
   for _ in $(seq 1 30); do server_answers && break; sleep 1; done
   server_answers || { echo "setup: PostgreSQL does not answer at $(admin_url)" >&2; exit 1; }
 fi
