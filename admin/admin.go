@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
@@ -57,7 +58,10 @@ func NewHandler(opts Options) (*Handler, error) {
 // Register adds the admin UI and API routes.
 func (h *Handler) Register(app *fiber.App) {
 	app.Get("/admin/login", h.loginPage)
-	app.Post("/admin/login", h.login)
+	// Password guessing is slowed per client address: 10 tries, then one every 6 s.
+	loginLimit := ratelimit.New(6*time.Second, 10).Middleware(func(c *fiber.Ctx) string { return c.IP() },
+		"too many sign-in attempts; wait a minute and try again")
+	app.Post("/admin/login", loginLimit, h.login)
 
 	ui := app.Group("/admin", h.requireUser, h.checkCSRF)
 	ui.Post("/logout", h.logout)

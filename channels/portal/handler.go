@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
 )
 
@@ -48,7 +49,7 @@ type Options struct {
 type Handler struct {
 	Options
 	pages *webui.Templates
-	limit *sendLimit
+	limit *ratelimit.Limiter
 }
 
 // NewHandler parses the portal's templates.
@@ -60,11 +61,15 @@ func NewHandler(opts Options) (*Handler, error) {
 	if opts.PostEvery == 0 {
 		opts.PostEvery, opts.PostBurst = 2*time.Second, 10
 	}
-	return &Handler{Options: opts, pages: pages, limit: newSendLimit(opts.PostEvery, opts.PostBurst)}, nil
+	return &Handler{Options: opts, pages: pages, limit: ratelimit.New(opts.PostEvery, opts.PostBurst)}, nil
 }
 
 // Register adds the portal's routes.
 func (h *Handler) Register(app *fiber.App) {
+	// One customer may not flood the inbox: a burst, then one message every few seconds.
+	limitPosts := h.limit.Middleware(func(c *fiber.Ctx) string {
+		return strconv.FormatInt(session(c).ContactID, 10)
+	}, "you are sending messages very fast; please wait a moment")
 	// Pages (cookie session).
 	app.Get("/p/:token", h.openLink)
 	app.Get("/w/:slug", h.start)
@@ -72,7 +77,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/w/:slug/verify", h.verifyCode)
 	app.Get("/c", h.chat)
 	app.Get("/c/messages", h.cookieSession, h.listMessages)
-	app.Post("/c/messages", h.cookieSession, h.requireJSON, h.limitPosts, h.postMessage)
+	app.Post("/c/messages", h.cookieSession, h.requireJSON, limitPosts, h.postMessage)
 	app.Get("/c/events", h.cookieSession, h.events)
 
 	// JSON API (bearer session token).
@@ -80,7 +85,7 @@ func (h *Handler) Register(app *fiber.App) {
 	api.Post("/codes", h.apiRequestCode)
 	api.Post("/sessions", h.apiCreateSession)
 	api.Get("/messages", h.bearerSession, h.listMessages)
-	api.Post("/messages", h.bearerSession, h.limitPosts, h.postMessage)
+	api.Post("/messages", h.bearerSession, limitPosts, h.postMessage)
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, token string) {

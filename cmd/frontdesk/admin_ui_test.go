@@ -225,3 +225,17 @@ func TestInboxShowsUndeliveredReplies(t *testing.T) {
 	_, page := get(t, c, s.url+"/admin/notifications")
 	require.Contains(t, page, "A reply was not delivered")
 }
+
+func TestLoginIsRateLimited(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	for i := range 10 {
+		resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {"guess"}})
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "attempt %d", i+1)
+	}
+	resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {demoPassword}})
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "even the right password waits once the limit is hit")
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
+	require.Contains(t, resp.Body, "too many sign-in attempts")
+}
