@@ -24,7 +24,7 @@ const (
 	IntentHuman        = "human_handoff"
 	IntentComplaint    = "complaint"
 	IntentUnknown      = "out_of_scope"
-	OfflineProviderID  = "offline-v0"
+	OfflineProviderID  = "offline-v1"
 )
 
 // Intents lists every intent, in the order above.
