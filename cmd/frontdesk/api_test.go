@@ -266,7 +266,7 @@ func TestAPIPortalRateLimit(t *testing.T) {
 	s := startServer(t)
 	owner := s.ownerAPI(t, s.ws.ID)
 	customer := s.portalSession(t, owner, "+447700900462", "")
-	// The test server allows a burst of 5, then one a second.
+	// The test server allows a burst of 5, then one a minute.
 	for i := range 5 {
 		status, body := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": fmt.Sprintf("message %d", i)})
 		require.Equal(t, http.StatusCreated, status, body)

@@ -35,7 +35,7 @@ func startServer(t *testing.T) *testServer {
 		DatabaseURL: "unused", Addr: addr, BaseURL: "http://" + addr, LogFormat: "text", LogLevel: "warn",
 		SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
 		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
-		PortalEvery: time.Second, PortalBurst: 5,
+		PortalEvery: time.Minute, PortalBurst: 5, // slow refill: the rate-limit test must not race the clock
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if testing.Verbose() {
