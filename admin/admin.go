@@ -3,6 +3,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
@@ -28,16 +30,19 @@ type Options struct {
 	Conversations *conversation.Service
 	Portal        *portal.Store
 	Knowledge     *knowledge.Store
-	Booking       *booking.Store
-	Hub           *live.Hub
-	Assets        *webui.Assets
-	Log           *slog.Logger
-	BaseURL       string
-	SecretKey     []byte
-	SessionTTL    time.Duration
-	PortalLinkTTL time.Duration
-	SecureCookies bool
-	Done          <-chan struct{}
+	Channels      *accounts.Store
+	// ConnectChannel runs after an account is added (Telegram sets its webhook); nil skips it.
+	ConnectChannel func(ctx context.Context, a accounts.Account) error
+	Booking        *booking.Store
+	Hub            *live.Hub
+	Assets         *webui.Assets
+	Log            *slog.Logger
+	BaseURL        string
+	SecretKey      []byte
+	SessionTTL     time.Duration
+	PortalLinkTTL  time.Duration
+	SecureCookies  bool
+	Done           <-chan struct{}
 }
 
 // Handler serves the admin UI and the owner API.
@@ -85,6 +90,10 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/calendar/hours", h.saveHoursUI)
 	ui.Post("/calendar/settings", h.saveBookingSettingsUI)
 	ui.Post("/calendar/appointments/:id<int>/cancel", h.cancelAppointmentUI)
+	ui.Get("/channels", h.channelsPage)
+	ui.Post("/channels", h.addChannelUI)
+	ui.Post("/channels/:id<int>/delete", h.deleteChannelUI)
+	ui.Get("/attachments/:id<int>", h.attachment)
 	ui.Get("/events", h.events)
 	ui.Get("/notifications", h.notificationsPage)
 	ui.Get("/partials/notifications/count", h.unreadCount)
@@ -93,6 +102,9 @@ func (h *Handler) Register(app *fiber.App) {
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.
 	app.Post("/api/v1/portal-links", h.requireToken, h.apiCreatePortalLink)
+	app.Post("/api/v1/channels", h.requireToken, h.apiCreateChannel)
+	app.Get("/api/v1/channels", h.requireToken, h.apiChannels)
+	app.Delete("/api/v1/channels/:id<int>", h.requireToken, h.apiDeleteChannel)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
 	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/knowledge"
@@ -35,13 +37,13 @@ func statusOf(err error) int {
 		errors.Is(err, ErrInvalidInput), errors.Is(err, channels.ErrBadPhone), errors.Is(err, portal.ErrBadCode),
 		errors.Is(err, booking.ErrInvalid), errors.Is(err, booking.ErrNotBookable):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, knowledge.ErrNotFound):
+	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, accounts.ErrNotFound):
 		return fiber.StatusNotFound
-	case errors.Is(err, knowledge.ErrTooLarge):
+	case errors.Is(err, knowledge.ErrTooLarge), errors.Is(err, media.ErrTooLarge):
 		return fiber.StatusRequestEntityTooLarge
 	case errors.Is(err, knowledge.ErrUnsupported):
 		return fiber.StatusUnsupportedMediaType
-	case errors.Is(err, knowledge.ErrUnreadable):
+	case errors.Is(err, knowledge.ErrUnreadable), errors.Is(err, media.ErrEmpty):
 		return fiber.StatusUnprocessableEntity
 	default:
 		return fiber.StatusInternalServerError
@@ -55,7 +57,7 @@ func messageOf(err error) string {
 		return fe.Message
 	}
 	msg := err.Error()
-	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: "} {
+	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: ", "media: "} {
 		msg = strings.ReplaceAll(msg, prefix, "")
 	}
 	return msg

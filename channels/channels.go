@@ -5,7 +5,10 @@
 // return concrete types.
 package channels
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Kind names a channel. It is stored on contacts' addresses, conversations and messages.
 type Kind string
@@ -35,6 +38,23 @@ type Inbound struct {
 	ReceivedAt time.Time
 	// ContactID is set when the channel already knows the contact (a portal session).
 	ContactID int64
+	// AccountID is the channel account the message came through; replies leave by it.
+	AccountID int64
+	// Attachments are the files and voice notes that came with the message.
+	Attachments []Attachment
+}
+
+// Attachment is a file that came with a message: either already stored (Key set, as
+// when a portal customer uploads), or still at the provider (Source set: a media URL,
+// a Telegram file id), fetched by a job after the message is safely stored.
+type Attachment struct {
+	Source      string
+	Name        string
+	ContentType string
+	// Key, Kind and Size describe a file already in the media store.
+	Key  string
+	Kind string
+	Size int64
 }
 
 // Outbound is one reply to deliver.
@@ -44,6 +64,38 @@ type Outbound struct {
 	Channel        Kind
 	Address        string
 	Text           string
+	// AccountID is the channel account to send through (the one the customer wrote to).
+	AccountID int64
 	// IdempotencyKey is stable across retries of the same reply (the draft id).
 	IdempotencyKey string
 }
+
+// permanentError marks a delivery or download error that retrying cannot fix (an
+// invalid number, a blocked recipient, a file the provider no longer has).
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent wraps err so the pipeline gives up at once instead of retrying.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err was marked Permanent.
+func IsPermanent(err error) bool {
+	_, ok := errors.AsType[permanentError](err)
+	return ok
+}
+
+// RetryAfterError asks for the next attempt no sooner than After (a 429's Retry-After).
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }

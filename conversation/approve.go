@@ -46,13 +46,14 @@ type Decision struct {
 
 type lockedDraft struct {
 	id, conversationID, contactID int64
+	accountID                     int64
 	content, status               string
 	channel                       channels.Kind
 }
 
 func (s *Service) lockDraft(ctx context.Context, tx pgx.Tx, ws, id int64) (lockedDraft, error) {
 	var d lockedDraft
-	err := tx.QueryRow(ctx, s.q.LockDraft, ws, id).Scan(&d.id, &d.conversationID, &d.content, &d.status, &d.channel, &d.contactID)
+	err := tx.QueryRow(ctx, s.q.LockDraft, ws, id).Scan(&d.id, &d.conversationID, &d.content, &d.status, &d.channel, &d.contactID, &d.accountID)
 	if err != nil {
 		return d, notFound(fmt.Sprintf("draft %d", id), err)
 	}

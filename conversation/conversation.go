@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 	"github.com/frontdesk/frontdesk/internal/validation"
@@ -47,9 +49,20 @@ type Drafter interface {
 	Draft(ctx context.Context, req ai.DraftRequest) (ai.Draft, error)
 }
 
-// Sender delivers a reply on one channel and returns the provider's message id.
+// Sender delivers a reply on one channel and returns the provider's message id. An
+// error wrapped with channels.Permanent is not retried.
 type Sender interface {
 	Send(ctx context.Context, out channels.Outbound) (externalID string, err error)
+}
+
+// Fetcher downloads a file a customer sent from the provider that holds it.
+type Fetcher interface {
+	Fetch(ctx context.Context, accountID int64, source string) (body io.ReadCloser, contentType string, err error)
+}
+
+// Transcriber turns a voice note into text.
+type Transcriber interface {
+	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
 }
 
 // Options are the Service's dependencies.
@@ -63,6 +76,13 @@ type Options struct {
 	// Senders deliver replies by channel. The portal needs none: its customers read
 	// replies from the database, so storing the message is the delivery.
 	Senders map[channels.Kind]Sender
+	// Fetchers download attachments by channel; Media stores them.
+	Fetchers map[channels.Kind]Fetcher
+	Media    *media.Store
+	// Transcriber reads voice notes; nil leaves them untranscribed.
+	Transcriber Transcriber
+	// SendRetry spaces the retries of a failed delivery; nil uses River's default.
+	SendRetry func(attempt int) time.Duration
 	// Events tells open browsers what changed; nil publishes nothing.
 	Events     *live.Publisher
 	MaxMessage int
@@ -85,6 +105,8 @@ type queries struct {
 	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages   string
 	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
+	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile  string
+	UpdateDelivery                                                                                            string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.
@@ -112,6 +134,7 @@ func New(opts Options) (*Service, error) {
 func (s *Service) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &processWorker{s: s})
 	river.AddWorker(w, &sendWorker{s: s})
+	river.AddWorker(w, &fetchWorker{s: s})
 }
 
 // Attach gives the service the River client it enqueues jobs with.

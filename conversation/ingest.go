@@ -58,6 +58,9 @@ func (s *Service) CheckText(text string) (string, error) {
 // external id stores nothing and reports Duplicate.
 func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (IngestResult, error) {
 	text, err := s.CheckText(in.Text)
+	if errors.Is(err, ErrEmptyMessage) && len(in.Attachments) > 0 {
+		err = nil // a photo or a voice note alone is a message
+	}
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -70,7 +73,8 @@ func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (IngestResult
 		res, err = s.ingestTx(ctx, tx, in, ev)
 		return err
 	})
-	if errors.Is(err, errDuplicate) {
+	if errors.Is(err, errDuplicate) || (err == nil && len(in.Attachments) > 0) {
+		// The stored message, with its attachments' ids.
 		res.Message, err = s.message(ctx, in.WorkspaceID, res.MessageID)
 		return res, err
 	}
@@ -91,7 +95,11 @@ func (s *Service) ingestTx(ctx context.Context, tx pgx.Tx, in channels.Inbound, 
 	if in.ExternalID != "" {
 		ext = &in.ExternalID
 	}
-	err = tx.QueryRow(ctx, s.q.InsertInbound, in.WorkspaceID, contactID, in.Channel, in.Text, ext, in.ReceivedAt).Scan(&res.MessageID, &res.ConversationID)
+	var account *int64
+	if in.AccountID != 0 {
+		account = &in.AccountID
+	}
+	err = tx.QueryRow(ctx, s.q.InsertInbound, in.WorkspaceID, contactID, in.Channel, in.Text, ext, in.ReceivedAt, account).Scan(&res.MessageID, &res.ConversationID)
 	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok && pgErr.Code == pgerrcode.ForeignKeyViolation {
 		return res, fmt.Errorf("conversation: contact %d: %w", contactID, ErrNotFound)
 	}
@@ -106,7 +114,17 @@ func (s *Service) ingestTx(ctx context.Context, tx pgx.Tx, in channels.Inbound, 
 	if err != nil {
 		return res, fmt.Errorf("conversation: insert message: %w", err)
 	}
-	if _, err := s.jobs.InsertTx(ctx, tx, ProcessMessageArgs{WorkspaceID: in.WorkspaceID, MessageID: res.MessageID}, nil); err != nil {
+	pending, err := s.insertAttachments(ctx, tx, in, res.MessageID)
+	if err != nil {
+		return res, err
+	}
+	// Files still at the provider are fetched first; the fetch queues the processing,
+	// so a voice note is drafted from its transcript.
+	var job river.JobArgs = ProcessMessageArgs{WorkspaceID: in.WorkspaceID, MessageID: res.MessageID}
+	if pending {
+		job = FetchAttachmentsArgs{WorkspaceID: in.WorkspaceID, MessageID: res.MessageID}
+	}
+	if _, err := s.jobs.InsertTx(ctx, tx, job, nil); err != nil {
 		return res, fmt.Errorf("conversation: queue processing: %w", err)
 	}
 	res.Message = Message{

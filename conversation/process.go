@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"slices"
 	"time"
 
@@ -34,7 +35,8 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 	}
 	var convID, contactID int64
 	var text, direction, contactName string
-	if err := s.Pool.QueryRow(ctx, s.q.MessageForDrafting, a.WorkspaceID, a.MessageID).Scan(&convID, &text, &direction, &contactID, &contactName); err != nil {
+	var files int
+	if err := s.Pool.QueryRow(ctx, s.q.MessageForDrafting, a.WorkspaceID, a.MessageID).Scan(&convID, &text, &direction, &contactID, &contactName, &files); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return river.JobCancel(fmt.Errorf("message %d of workspace %d is gone", a.MessageID, a.WorkspaceID))
 		}
@@ -44,8 +46,10 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		return nil
 	}
 
-	d, err := s.replyTo(ctx, ws, convID, contactID, text, contactName)
-	if err != nil {
+	var d proposal
+	if strings.TrimSpace(text) == "" && files > 0 {
+		d = fileReceived(ws, files)
+	} else if d, err = s.replyTo(ctx, ws, convID, contactID, text, contactName); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
@@ -107,6 +111,20 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err
 	})
+}
+
+// fileReceived answers a message that is only files: a person has to look at them.
+func fileReceived(ws Workspace, files int) proposal {
+	what := "your file"
+	if files > 1 {
+		what = "your files"
+	}
+	return proposal{
+		Text:     fmt.Sprintf("Thank you, we have received %s. Someone from %s will take a look and get back to you.", what, ws.Name),
+		Intent:   "file_received",
+		Sources:  []knowledge.Result{},
+		Provider: ai.OfflineProviderID, NeedsHuman: true,
+	}
 }
 
 // proposal is a drafted reply with what it stood on.

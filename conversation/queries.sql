@@ -44,11 +44,13 @@ ON CONFLICT DO NOTHING;
 -- name: InsertInbound
 -- Finds the contact's open conversation on the channel (or opens one) and stores the
 -- message in it, in one round trip. A redelivered external id inserts nothing.
+-- The conversation remembers the account the customer last wrote to ($7, may be null).
 WITH conv AS (
-    INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at)
-    VALUES ($1, $2, $3, $6)
+    INSERT INTO conversations (workspace_id, contact_id, channel, last_message_at, channel_account_id)
+    VALUES ($1, $2, $3, $6, $7)
     ON CONFLICT (workspace_id, contact_id, channel) WHERE status <> 'closed'
-    DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at)
+    DO UPDATE SET last_message_at = greatest(conversations.last_message_at, EXCLUDED.last_message_at),
+                  channel_account_id = coalesce(EXCLUDED.channel_account_id, conversations.channel_account_id)
     RETURNING id
 )
 INSERT INTO messages (workspace_id, conversation_id, direction, sender_type, channel, text, external_id, created_at)
@@ -61,7 +63,13 @@ SELECT id, conversation_id FROM messages
 WHERE workspace_id = $1 AND channel = $2 AND direction = 'inbound' AND external_id = $3;
 
 -- name: MessageForDrafting
-SELECT m.conversation_id, m.text, m.direction, c.contact_id, ct.name
+-- A voice note is read by its transcript; a file alone has no text to answer.
+SELECT m.conversation_id,
+       concat_ws(E'\n', nullif(m.text, ''),
+                 (SELECT string_agg(a.transcript, E'\n' ORDER BY a.id) FROM attachments a
+                  WHERE a.workspace_id = m.workspace_id AND a.message_id = m.id AND a.transcript <> '')),
+       m.direction, c.contact_id, ct.name,
+       (SELECT count(*) FROM attachments a WHERE a.workspace_id = m.workspace_id AND a.message_id = m.id)
 FROM messages m
 JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
@@ -83,7 +91,7 @@ WHERE workspace_id = $1 AND conversation_id = $2 AND status = 'pending' AND mess
 UPDATE conversations SET needs_human = true WHERE workspace_id = $1 AND id = $2;
 
 -- name: LockDraft
-SELECT d.id, d.conversation_id, d.content, d.status, c.channel, c.contact_id
+SELECT d.id, d.conversation_id, d.content, d.status, c.channel, c.contact_id, coalesce(c.channel_account_id, 0)
 FROM drafts d
 JOIN conversations c ON c.workspace_id = d.workspace_id AND c.id = d.conversation_id
 WHERE d.workspace_id = $1 AND d.id = $2
@@ -142,14 +150,14 @@ JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 WHERE c.workspace_id = $1 AND c.id = $2;
 
 -- name: ListMessages
-SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, created_at
+SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, delivery_error, created_at
 FROM messages
 WHERE workspace_id = $1 AND conversation_id = $2 AND id > $3
 ORDER BY id
 LIMIT $4;
 
 -- name: ContactMessages
-SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.channel, m.text, m.is_ai_generated, m.delivery_status, m.created_at
+SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.channel, m.text, m.is_ai_generated, m.delivery_status, m.delivery_error, m.created_at
 FROM messages m
 JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
 WHERE m.workspace_id = $1 AND c.contact_id = $2 AND c.channel = $3 AND m.id > $4
@@ -189,7 +197,7 @@ SELECT EXISTS (
 );
 
 -- name: GetMessage
-SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, created_at
+SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, delivery_error, created_at
 FROM messages
 WHERE workspace_id = $1 AND id = $2;
 
@@ -225,3 +233,50 @@ SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL;
 -- One notification ($2), or all of them ($2 = 0).
 UPDATE notifications SET read_at = now()
 WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2);
+
+-- name: InsertAttachment
+INSERT INTO attachments (workspace_id, message_id, status, source, kind, file_name, content_type, size_bytes, blob_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: PendingAttachments
+-- Files still at the provider, and voice notes not yet transcribed.
+SELECT a.id, a.status, a.source, a.file_name, a.content_type, a.kind, a.size_bytes, a.blob_key,
+       m.channel, coalesce(c.channel_account_id, 0)
+FROM attachments a
+JOIN messages m ON m.workspace_id = a.workspace_id AND m.id = a.message_id
+JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+WHERE a.workspace_id = $1 AND a.message_id = $2
+  AND (a.status = 'pending' OR (a.status = 'stored' AND a.kind = 'audio' AND a.transcript IS NULL))
+ORDER BY a.id;
+
+-- name: StoreAttachment
+UPDATE attachments
+SET status = 'stored', kind = $3, file_name = $4, content_type = $5, size_bytes = $6, blob_key = $7,
+    transcript = $8, error = $9
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: FailAttachment
+UPDATE attachments SET status = $3, error = $4 WHERE workspace_id = $1 AND id = $2;
+
+-- name: MessageAttachments
+SELECT id, message_id, status, kind, file_name, content_type, size_bytes, coalesce(transcript, ''), error
+FROM attachments WHERE workspace_id = $1 AND message_id = ANY($2) ORDER BY id;
+
+-- name: AttachmentFile
+-- contact_id > 0 limits it to that contact's conversations (what a portal customer may see).
+SELECT a.blob_key, a.file_name, a.content_type, a.size_bytes
+FROM attachments a
+JOIN messages m ON m.workspace_id = a.workspace_id AND m.id = a.message_id
+JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+WHERE a.workspace_id = $1 AND a.id = $2 AND a.status = 'stored' AND ($3 = 0 OR c.contact_id = $3);
+
+-- name: UpdateDelivery
+-- A provider's status callback. Statuses arrive out of order: a late "sent" does not
+-- undo "delivered", and nothing undoes "failed" or "read".
+UPDATE messages SET delivery_status = $4, delivery_error = $5
+WHERE workspace_id = $1 AND channel = $2 AND direction = 'outbound' AND external_id = $3
+  AND (CASE delivery_status WHEN 'queued' THEN 1 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
+       WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 4 WHEN 'undelivered' THEN 4 ELSE 0 END)
+    < (CASE $4::text WHEN 'queued' THEN 1 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
+       WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 4 WHEN 'undelivered' THEN 4 ELSE 0 END)
+RETURNING id, conversation_id;

@@ -36,7 +36,9 @@ type Message struct {
 	Text           string        `json:"text"`
 	IsAIGenerated  bool          `json:"is_ai_generated"`
 	DeliveryStatus string        `json:"delivery_status"`
+	DeliveryError  string        `json:"delivery_error,omitempty"`
 	CreatedAt      time.Time     `json:"created_at"`
+	Attachments    []Attachment  `json:"attachments,omitempty"`
 }
 
 // Draft is a proposed reply and its fate.
@@ -92,7 +94,7 @@ func collectMessages(rows pgx.Rows, err error) ([]Message, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) {
 		var m Message
 		err := r.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.SenderType, &m.Channel, &m.Text,
-			&m.IsAIGenerated, &m.DeliveryStatus, &m.CreatedAt)
+			&m.IsAIGenerated, &m.DeliveryStatus, &m.DeliveryError, &m.CreatedAt)
 		return m, err
 	})
 	if err != nil {
@@ -106,12 +108,20 @@ func (s *Service) Messages(ctx context.Context, db database.DBTX, ws, conversati
 	if _, err := s.Conversation(ctx, db, ws, conversationID); err != nil {
 		return nil, err
 	}
-	return collectMessages(db.Query(ctx, s.q.ListMessages, ws, conversationID, afterID, limit))
+	msgs, err := collectMessages(db.Query(ctx, s.q.ListMessages, ws, conversationID, afterID, limit))
+	if err != nil {
+		return nil, err
+	}
+	return msgs, s.attachments(ctx, db, ws, msgs)
 }
 
 // ContactMessages lists what a contact and the business said on one channel.
 func (s *Service) ContactMessages(ctx context.Context, db database.DBTX, ws, contactID int64, ch channels.Kind, afterID int64, limit int) ([]Message, error) {
-	return collectMessages(db.Query(ctx, s.q.ContactMessages, ws, contactID, ch, afterID, limit))
+	msgs, err := collectMessages(db.Query(ctx, s.q.ContactMessages, ws, contactID, ch, afterID, limit))
+	if err != nil {
+		return nil, err
+	}
+	return msgs, s.attachments(ctx, db, ws, msgs)
 }
 
 func scanDraft(row pgx.Row) (Draft, error) {
@@ -162,5 +172,5 @@ func (s *Service) message(ctx context.Context, ws, id int64) (Message, error) {
 	if len(msgs) == 0 {
 		return Message{}, fmt.Errorf("conversation: message %d: %w", id, ErrNotFound)
 	}
-	return msgs[0], nil
+	return msgs[0], s.attachments(ctx, s.Pool, ws, msgs)
 }

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -73,13 +74,15 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		err = fmt.Errorf("no sender is configured for channel %s", d.channel)
 	} else {
 		extID, err = sender.Send(ctx, channels.Outbound{
-			WorkspaceID: a.WorkspaceID, ConversationID: d.conversationID, Channel: d.channel,
+			WorkspaceID: a.WorkspaceID, ConversationID: d.conversationID, Channel: d.channel, AccountID: d.accountID,
 			Address: address, Text: d.content, IdempotencyKey: "draft-" + strconv.FormatInt(d.id, 10),
 		})
 	}
 	// The outcome is recorded even when the job's context has ended.
 	rctx := context.WithoutCancel(ctx)
-	retry := err != nil && ok && job.Attempt < job.MaxAttempts
+	// Transient failures (5xx, timeouts, 429) are retried; a permanent one (an invalid
+	// number, a blocked recipient) is shown on the draft at once.
+	retry := err != nil && ok && !channels.IsPermanent(err) && job.Attempt < job.MaxAttempts
 	rerr := s.inTx(rctx, func(tx pgx.Tx, ev *announce) error {
 		switch {
 		case err == nil:
@@ -96,9 +99,21 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		return fmt.Errorf("conversation: record delivery of draft %d: %w", d.id, rerr)
 	}
 	if retry {
+		if ra, ok := errors.AsType[*channels.RetryAfterError](err); ok && ra.After > 0 {
+			// The provider said when; a snooze does not spend an attempt, so cap it.
+			return river.JobSnooze(min(ra.After, 10*time.Minute))
+		}
 		return fmt.Errorf("conversation: send draft %d: %w", d.id, err)
 	}
 	return nil
+}
+
+// NextRetry spaces delivery retries as configured (River's default when not).
+func (w *sendWorker) NextRetry(job *river.Job[SendReplyArgs]) time.Time {
+	if w.s.SendRetry == nil {
+		return time.Time{}
+	}
+	return time.Now().Add(w.s.SendRetry(job.Attempt))
 }
 
 func (s *Service) address(ctx context.Context, tx pgx.Tx, ws int64, d lockedDraft) (string, error) {

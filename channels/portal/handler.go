@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
@@ -32,6 +33,8 @@ type Options struct {
 	Pool          *pgxpool.Pool
 	Store         *Store
 	Conversations *conversation.Service
+	// Media stores files customers upload; nil refuses uploads.
+	Media         *media.Store
 	Hub           *live.Hub
 	Assets        *webui.Assets
 	Log           *slog.Logger
@@ -79,6 +82,8 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/c/messages", h.cookieSession, h.listMessages)
 	app.Post("/c/messages", h.cookieSession, h.requireJSON, limitPosts, h.postMessage)
 	app.Get("/c/events", h.cookieSession, h.events)
+	app.Post("/c/files", h.cookieSession, h.requireFetch, limitPosts, h.postFile)
+	app.Get("/c/files/:id", h.cookieSession, h.file)
 
 	// JSON API (bearer session token).
 	api := app.Group("/api/v1/portal")
@@ -86,6 +91,8 @@ func (h *Handler) Register(app *fiber.App) {
 	api.Post("/sessions", h.apiCreateSession)
 	api.Get("/messages", h.bearerSession, h.listMessages)
 	api.Post("/messages", h.bearerSession, limitPosts, h.postMessage)
+	api.Post("/files", h.bearerSession, limitPosts, h.postFile)
+	api.Get("/files/:id", h.bearerSession, h.file)
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, token string) {

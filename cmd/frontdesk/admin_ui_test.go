@@ -210,7 +210,7 @@ func TestInboxShowsUndeliveredReplies(t *testing.T) {
 	c := browserClient(t)
 	login(t, s, c)
 	owner := s.ownerAPI(t, s.ws.ID)
-	// An SMS conversation, while no SMS channel is configured: the reply cannot go out.
+	// An SMS conversation with no Twilio account behind it: the reply cannot go out.
 	res, err := s.app.conv.Ingest(context.Background(), channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.SMS,
 		Phone: "+447700900465", Text: "Are you open on Saturday?"})
 	require.NoError(t, err)
@@ -220,7 +220,7 @@ func TestInboxShowsUndeliveredReplies(t *testing.T) {
 
 	require.Eventually(t, func() bool {
 		_, page := get(t, c, s.url+"/admin/conversations/"+formatID(d["conversation_id"]))
-		return strings.Contains(page, "Not delivered") && strings.Contains(page, "no sender is configured for channel sms")
+		return strings.Contains(page, "Not delivered") && strings.Contains(page, "no Twilio account to reply through")
 	}, 20*time.Second, 100*time.Millisecond)
 	_, page := get(t, c, s.url+"/admin/notifications")
 	require.Contains(t, page, "A reply was not delivered")

@@ -18,10 +18,15 @@ import (
 	"github.com/frontdesk/frontdesk/admin"
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/portal"
+	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
@@ -36,6 +41,9 @@ type app struct {
 	knowledge *knowledge.Store
 	booking   *booking.Store
 	portal    *portal.Store
+	channels  *accounts.Store
+	media     *media.Store
+	twilio    *twilio.Channel
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -67,14 +75,32 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if a.accounts, err = admin.NewAccounts(); err != nil {
 		return nil, err
 	}
+	box, err := secret.NewBox([]byte(cfg.SecretKey))
+	if err != nil {
+		return nil, err
+	}
+	if a.channels, err = accounts.NewStore(box); err != nil {
+		return nil, err
+	}
+	if a.media, err = media.Open(context.Background(), cfg.MediaURL); err != nil {
+		return nil, err
+	}
+	a.twilio = twilio.New(a.channels, pool, nil, cfg.BaseURL, log.With("channel", "twilio"))
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
-		Events: a.events, MaxMessage: cfg.MaxMessage,
+		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media,
+		Senders: map[channels.Kind]conversation.Sender{
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio,
+		},
+		Fetchers: map[channels.Kind]conversation.Fetcher{
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio,
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
+	a.twilio.Pipeline = a.conv
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
@@ -103,14 +129,14 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Channels: a.channels, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {
 		return nil, err
 	}
 	portalH, err := portal.NewHandler(portal.Options{
-		Pool: pool, Store: a.portal, Conversations: a.conv, Hub: a.hub, Assets: assets, Log: log,
+		Pool: pool, Store: a.portal, Conversations: a.conv, Media: a.media, Hub: a.hub, Assets: assets, Log: log,
 		SessionTTL: cfg.PortalTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 		PostEvery: cfg.PortalEvery, PostBurst: cfg.PortalBurst,
 	})
@@ -121,7 +147,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.http = fiber.New(fiber.Config{
 		AppName:               "frontdesk",
 		ErrorHandler:          admin.ErrorHandler(log),
-		BodyLimit:             int(max(2<<20, a.knowledge.MaxUpload()+1<<20)), // uploads, with room for the form
+		BodyLimit:             int(max(2<<20, a.knowledge.MaxUpload(), a.media.Limits.Max()) + 1<<20), // uploads, with room for the form
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
@@ -133,6 +159,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.http.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/admin", fiber.StatusSeeOther) })
 	adminH.Register(a.http)
 	portalH.Register(a.http)
+	a.twilio.Register(a.http)
 	return a, nil
 }
 

@@ -306,7 +306,7 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 			var convID int64
 			err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 				var msgID int64
-				if err := tx.QueryRow(ctx, insertInbound, baseWS.ID, c.id, channels.Portal, benchText, &ext, now).Scan(&msgID, &convID); err != nil {
+				if err := tx.QueryRow(ctx, insertInbound, baseWS.ID, c.id, channels.Portal, benchText, &ext, now, nil).Scan(&msgID, &convID); err != nil {
 					return fmt.Errorf("insert message: %w", err)
 				}
 				if _, err := a.jobs.InsertTx(ctx, tx, conversation.ProcessMessageArgs{WorkspaceID: baseWS.ID, MessageID: msgID}, nil); err != nil {

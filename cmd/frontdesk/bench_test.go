@@ -20,7 +20,7 @@ func TestBenchIngest(t *testing.T) {
 	cfg := config.Config{
 		DatabaseURL: pool.Config().ConnString(), Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1:0",
 		LogFormat: "text", LogLevel: "warn", SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
-		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
+		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096, MediaURL: "mem://",
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

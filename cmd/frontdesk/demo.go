@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/secret"
 )
 
 const (
@@ -114,6 +118,12 @@ func demo(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if cfg.SecretKey == "" {
+		var err error
+		if cfg.SecretKey, err = demoSecretKey(); err != nil {
+			return err
+		}
+	}
 	pool, err := prepareDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return err
@@ -153,4 +163,22 @@ frontdesk demo: %s
 		return nil
 	}
 	return a.run(ctx, true, nil)
+}
+
+// demoKeyFile keeps the demo's secret key across restarts, so the channel credentials
+// it seals stay readable. A real deployment sets FRONTDESK_SECRET_KEY instead.
+const demoKeyFile = "data/demo-secret.key"
+
+func demoSecretKey() (string, error) {
+	if b, err := os.ReadFile(demoKeyFile); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	key := secret.New("demo-")
+	if err := os.MkdirAll(filepath.Dir(demoKeyFile), 0o700); err != nil {
+		return "", fmt.Errorf("demo key: %w", err)
+	}
+	if err := os.WriteFile(demoKeyFile, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("demo key: %w", err)
+	}
+	return key, nil
 }

@@ -21,7 +21,7 @@ var lastLine = regexp.MustCompile(`\nmrr@10: ([0-9.]+) recall@5: ([0-9.]+)\n$`)
 func TestEvalRetrieval(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
-	a, err := newApp(config.Config{SecretKey: "test-secret-key-test-secret-key-0123"}, slog.New(slog.DiscardHandler), pool, appOptions{})
+	a, err := newApp(config.Config{SecretKey: "test-secret-key-test-secret-key-0123", MediaURL: "mem://"}, slog.New(slog.DiscardHandler), pool, appOptions{})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	require.NoError(t, runRetrievalEval(context.Background(), a, "testdata/retrieval/docs", "testdata/retrieval/questions.jsonl", &out))

@@ -36,6 +36,7 @@ func startServer(t *testing.T) *testServer {
 		SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
 		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
 		PortalEvery: time.Minute, PortalBurst: 5, // slow refill: the rate-limit test must not race the clock
+		MediaURL: "file://" + t.TempDir(),
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if testing.Verbose() {

@@ -40,8 +40,14 @@ func (c apiClient) upload(name, title string, data []byte) (int, map[string]any)
 	if title != "" {
 		fields["title"] = title
 	}
+	return c.postFile("/api/v1/knowledge-base/upload", fields, name, data)
+}
+
+// postFile sends a multipart form with a file and fields to path.
+func (c apiClient) postFile(path string, fields map[string]string, name string, data []byte) (int, map[string]any) {
+	c.t.Helper()
 	body, ctype := multipartBody(c.t, fields, name, data)
-	req, err := http.NewRequest("POST", c.base+"/api/v1/knowledge-base/upload", body)
+	req, err := http.NewRequest("POST", c.base+path, body)
 	require.NoError(c.t, err)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+c.token)

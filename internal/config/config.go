@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type Config struct {
 	// A customer may post PortalBurst messages at once, then one every PortalEvery.
 	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
 	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
+	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
+	// Empty: the directory data/media under the working directory.
+	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
 }
 
 // Load reads the environment and fills in the defaults that depend on other fields.
@@ -40,6 +44,13 @@ func Load() (Config, error) {
 		c.BaseURL = "http://" + c.Addr
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.MediaURL == "" {
+		dir, err := filepath.Abs(filepath.Join("data", "media"))
+		if err != nil {
+			return c, fmt.Errorf("config: media directory: %w", err)
+		}
+		c.MediaURL = "file://" + filepath.ToSlash(dir) + "?create_dir=1"
+	}
 	return c, c.Validate()
 }
 
@@ -105,6 +116,14 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d",
-		db, c.Addr, c.BaseURL, secret, c.Workers)
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s",
+		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL))
+}
+
+// redactURL hides a URL's password (an S3-compatible store's credentials).
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparseable)"
 }

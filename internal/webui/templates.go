@@ -26,6 +26,7 @@ func ParseTemplates(fsys fs.FS, dir string, assets *Assets) (*Templates, error) 
 		"time":  func(t time.Time) string { return t.Format("Jan 2, 15:04") },
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"pct":   func(f float32) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"bytes": humanBytes,
 		"has":   slices.Contains[[]string],
 	}
 	entries, err := fs.ReadDir(fsys, dir)
@@ -74,4 +75,16 @@ func (t *Templates) Render(c *fiber.Ctx, name string, data any) error {
 	}
 	c.Type("html", "utf-8")
 	return c.Send(buf.Bytes())
+}
+
+// humanBytes writes a file size the way people read it.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
 }

@@ -1,0 +1,30 @@
+-- name: Insert
+INSERT INTO channel_accounts (workspace_id, kind, name, settings, credentials, status)
+VALUES ($1, $2, $3, $4, '', $5)
+RETURNING id, created_at;
+
+-- name: SetCredentials
+UPDATE channel_accounts SET credentials = $3 WHERE workspace_id = $1 AND id = $2;
+
+-- name: List
+SELECT id, workspace_id, kind, name, settings, status, last_error, created_at
+FROM channel_accounts WHERE workspace_id = $1 ORDER BY id;
+
+-- name: Get
+SELECT id, workspace_id, kind, name, settings, status, last_error, created_at, credentials
+FROM channel_accounts WHERE workspace_id = $1 AND id = $2;
+
+-- name: GetAny
+-- A webhook names only the account; its signature or token proves the rest.
+SELECT id, workspace_id, kind, name, settings, status, last_error, created_at, credentials
+FROM channel_accounts WHERE id = $1;
+
+-- name: ListKind
+SELECT id, workspace_id, kind, name, settings, status, last_error, created_at, credentials
+FROM channel_accounts WHERE kind = $1 ORDER BY id;
+
+-- name: SetStatus
+UPDATE channel_accounts SET status = $3, last_error = $4 WHERE workspace_id = $1 AND id = $2;
+
+-- name: Delete
+DELETE FROM channel_accounts WHERE workspace_id = $1 AND id = $2;

@@ -1,0 +1,110 @@
+// Package pipelinetest builds the real conversation pipeline for a channel's tests: a
+// fresh PostgreSQL database, the conversation service with its River workers running,
+// a media store in a temporary directory, and an account store.
+package pipelinetest
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/ai"
+	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
+	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/dbtest"
+	"github.com/frontdesk/frontdesk/internal/secret"
+	"github.com/frontdesk/frontdesk/knowledge"
+)
+
+// Pipeline is a running pipeline and what a test needs to drive it.
+type Pipeline struct {
+	Pool      *pgxpool.Pool
+	Conv      *conversation.Service
+	Accounts  *accounts.Store
+	Media     *media.Store
+	Jobs      *river.Client[pgx.Tx]
+	Workspace conversation.Workspace
+}
+
+// Options are set before the workers start.
+type Options struct {
+	Senders     map[channels.Kind]conversation.Sender
+	Fetchers    map[channels.Kind]conversation.Fetcher
+	Transcriber conversation.Transcriber
+}
+
+// Key is the FRONTDESK_SECRET_KEY the tests seal credentials with.
+const Key = "pipelinetest-secret-key-0123456789abcdef"
+
+// New builds the pipeline in a new database with one workspace ("acme", auto_all:
+// every draft is sent without review, so a test sees replies go out). configure runs
+// before the workers start, with the pipeline's stores ready, to fill in opts.
+func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
+	t.Helper()
+	ctx := context.Background()
+	p := &Pipeline{Pool: dbtest.New(t)}
+	box, err := secret.NewBox([]byte(Key))
+	require.NoError(t, err)
+	p.Accounts, err = accounts.NewStore(box)
+	require.NoError(t, err)
+	p.Media, err = media.Open(ctx, "file://"+t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Media.Close() })
+	var opts Options
+	if configure != nil {
+		configure(p, &opts)
+	}
+	kb, err := knowledge.NewStore()
+	require.NoError(t, err)
+	bk, err := booking.NewStore()
+	require.NoError(t, err)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	p.Conv, err = conversation.New(conversation.Options{
+		Pool: p.Pool, Log: log, Knowledge: kb, Booking: bk,
+		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
+		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
+		SendRetry: func(int) time.Duration { return 50 * time.Millisecond },
+	})
+	require.NoError(t, err)
+	workers := river.NewWorkers()
+	p.Conv.AddWorkers(workers)
+	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
+		Workers: workers, Logger: log, TestOnly: true,
+		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+	})
+	require.NoError(t, err)
+	p.Conv.Attach(p.Jobs)
+	p.Workspace, err = p.Conv.CreateWorkspace(ctx, p.Pool, "acme", "Acme Dental", "Europe/London", "GB")
+	require.NoError(t, err)
+	_, err = p.Pool.Exec(ctx, `UPDATE workspaces SET approval_mode = 'auto_all' WHERE id = $1`, p.Workspace.ID)
+	require.NoError(t, err)
+	require.NoError(t, p.Jobs.Start(ctx))
+	t.Cleanup(func() { _ = p.Jobs.Stop(context.Background()) })
+	return p
+}
+
+// Eventually polls cond until it holds or five seconds pass.
+func Eventually(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	require.Eventually(t, cond, 10*time.Second, 25*time.Millisecond, msg)
+}
+
+// Count runs a count(*) query.
+func (p *Pipeline) Count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, p.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
