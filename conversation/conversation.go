@@ -121,7 +121,7 @@ func New(opts Options) (*Service, error) {
 		opts.Now = time.Now
 	}
 	if opts.MaxMessage == 0 {
-		opts.MaxMessage = 4096
+		opts.MaxMessage = 16384
 	}
 	s := &Service{Options: opts}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/portal"
+	"github.com/frontdesk/frontdesk/channels/telegram"
 	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
@@ -44,6 +45,7 @@ type app struct {
 	channels  *accounts.Store
 	media     *media.Store
 	twilio    *twilio.Channel
+	telegram  *telegram.Channel
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -86,21 +88,23 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, err
 	}
 	a.twilio = twilio.New(a.channels, pool, nil, cfg.BaseURL, log.With("channel", "twilio"))
+	a.telegram = &telegram.Channel{Accounts: a.channels, Pool: pool, BaseURL: cfg.BaseURL, Log: log.With("channel", "telegram")}
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
 		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media,
 		Senders: map[channels.Kind]conversation.Sender{
-			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio,
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram,
 		},
 		Fetchers: map[channels.Kind]conversation.Fetcher{
-			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio,
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram,
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.twilio.Pipeline = a.conv
+	a.telegram.Conversations = a.conv
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
@@ -129,7 +133,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Channels: a.channels, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Channels: a.channels, ConnectChannel: a.connectChannel, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {
@@ -160,6 +164,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	adminH.Register(a.http)
 	portalH.Register(a.http)
 	a.twilio.Register(a.http)
+	a.telegram.Register(a.http)
 	return a, nil
 }
 
@@ -201,4 +206,13 @@ func (a *app) accessLog(c *fiber.Ctx) error {
 	a.log.Debug("http", "method", c.Method(), "path", p, "status", status,
 		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.Locals("requestid"))
 	return err
+}
+
+// connectChannel lets a just-added account start receiving: a Telegram bot's token is
+// checked and its webhook set (or its polling started).
+func (a *app) connectChannel(ctx context.Context, acc accounts.Account) error {
+	if acc.Kind == accounts.Telegram {
+		return a.telegram.Connect(ctx, acc.WorkspaceID, acc.ID)
+	}
+	return nil
 }

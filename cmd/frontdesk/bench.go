@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -29,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/secret"
 )
 
 // The ingest target of the issue: acknowledged portal messages per second, and the share
@@ -44,6 +44,8 @@ const benchText = "Hi! Could I book a check-up and clean next Tuesday morning? A
 type benchFlags struct {
 	concurrency, messages, contacts, warmup int
 	cpuProfile                              string
+	// via is the route measured: the portal API, or Twilio's signed webhook.
+	via string
 }
 
 func parseBenchFlags(args []string) (benchFlags, error) {
@@ -54,6 +56,7 @@ func parseBenchFlags(args []string) (benchFlags, error) {
 	fs.IntVar(&f.contacts, "contacts", 200, "customers the messages are spread over, each with a portal session")
 	fs.IntVar(&f.warmup, "warmup", 200, "unmeasured messages sent per side first (0: none)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured frontdesk (HTTP) run to this file")
+	fs.StringVar(&f.via, "via", "portal", "what carries the messages: portal (the portal API) or twilio (signed Twilio webhooks)")
 	if err := fs.Parse(args); err != nil {
 		return f, errUsage
 	}
@@ -71,6 +74,9 @@ func parseBenchFlags(args []string) (benchFlags, error) {
 	}
 	if f.warmup < 0 {
 		bad = append(bad, fmt.Sprintf("--warmup must be zero or more, got %d", f.warmup))
+	}
+	if f.via != "portal" && f.via != "twilio" {
+		bad = append(bad, fmt.Sprintf("--via must be portal or twilio, got %q", f.via))
 	}
 	if len(bad) > 0 {
 		return f, fmt.Errorf("bench ingest: %s", strings.Join(bad, "; "))
@@ -210,6 +216,10 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	cfg.Addr = "127.0.0.1:0"
 	// The benchmark posts far faster than one customer may: lift the per-customer limit.
 	cfg.PortalEvery, cfg.PortalBurst = time.Microsecond, 1<<30
+	if cfg.SecretKey == "" {
+		// The Twilio account's token is sealed for the run only.
+		cfg.SecretKey = secret.New("bench-")
+	}
 	a, err := newApp(cfg, log, pool, appOptions{workers: false})
 	if err != nil {
 		return err
@@ -267,23 +277,24 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		},
 	}
 	defer client.CloseIdleConnections()
-	postURL := "http://" + addr + "/api/v1/portal/messages"
+	request := benchPortalRequest("http://"+addr, fdContacts)
+	if f.via == "twilio" {
+		if request, err = benchTwilioRequest(ctx, a, "http://"+addr, fdWS.ID); err != nil {
+			return fmt.Errorf("bench: set up: %w", err)
+		}
+	}
 	post := func(prefix string) func(ctx context.Context, i int) error {
 		return func(ctx context.Context, i int) error {
-			c := fdContacts[i%len(fdContacts)]
-			body := fmt.Appendf(nil, `{"text":%q,"client_id":"%s%d"}`, benchText, prefix, i)
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, postURL, bytes.NewReader(body))
+			req, want, err := request(ctx, prefix, i)
 			if err != nil {
 				return err
 			}
-			req.Header.Set("Authorization", "Bearer "+c.token)
-			req.Header.Set("Content-Type", "application/json")
 			resp, err := client.Do(req)
 			if err != nil {
 				return err
 			}
 			defer resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated {
+			if resp.StatusCode != want {
 				msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 				return fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
 			}
@@ -377,8 +388,8 @@ func benchReport(out io.Writer, f benchFlags, a *app, fd, base benchResult) {
 	ms := func(d time.Duration) string {
 		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
 	}
-	fmt.Fprintf(out, "frontdesk bench ingest: %d messages per side, %d concurrent, %d contacts, %d warm-up; pool max %d conns, GOMAXPROCS %d\n\n",
-		f.messages, f.concurrency, f.contacts, f.warmup, a.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(out, "frontdesk bench ingest --via %s: %d messages per side, %d concurrent, %d contacts, %d warm-up; pool max %d conns, GOMAXPROCS %d\n\n",
+		f.via, f.messages, f.concurrency, f.contacts, f.warmup, a.pool.Config().MaxConns, runtime.GOMAXPROCS(0))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tmsgs/s\tp50\tp99\terrors\t")
 	for _, row := range []struct {

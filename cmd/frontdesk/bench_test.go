@@ -16,6 +16,12 @@ import (
 )
 
 func TestBenchIngest(t *testing.T) {
+	for _, via := range []string{"portal", "twilio"} {
+		t.Run(via, func(t *testing.T) { testBenchIngest(t, via) })
+	}
+}
+
+func testBenchIngest(t *testing.T, via string) {
 	pool := dbtest.New(t)
 	cfg := config.Config{
 		DatabaseURL: pool.Config().ConnString(), Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1:0",
@@ -27,7 +33,7 @@ func TestBenchIngest(t *testing.T) {
 	defer cancel()
 
 	var out bytes.Buffer
-	err := benchIngest(ctx, cfg, log, []string{"--messages", "50", "--concurrency", "4", "--contacts", "5", "--warmup", "5"}, &out)
+	err := benchIngest(ctx, cfg, log, []string{"--via", via, "--messages", "50", "--concurrency", "4", "--contacts", "5", "--warmup", "5"}, &out)
 	require.NoError(t, err, out.String())
 	t.Log("\n" + out.String())
 	require.Regexp(t, `frontdesk \(HTTP\)\s+\d+\s+[\d.]+ ms\s+[\d.]+ ms\s+0`, out.String())
@@ -46,6 +52,7 @@ func TestBenchIngest(t *testing.T) {
 func TestBenchIngestFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--concurrency", "0"}, {"--messages", "-1"}, {"--contacts", "0"}, {"--warmup", "-5"}, {"extra"}, {"--nope"},
+		{"--via", "carrier-pigeon"},
 	} {
 		_, err := parseBenchFlags(args)
 		require.Error(t, err, args)
@@ -55,7 +62,7 @@ func TestBenchIngestFlags(t *testing.T) {
 	}
 	f, err := parseBenchFlags(nil)
 	require.NoError(t, err)
-	require.Equal(t, benchFlags{concurrency: 32, messages: 5000, contacts: 200, warmup: 200}, f)
+	require.Equal(t, benchFlags{concurrency: 32, messages: 5000, contacts: 200, warmup: 200, via: "portal"}, f)
 	_, err = parseBenchFlags([]string{"--warmup", "0"})
 	require.NoError(t, err)
 }

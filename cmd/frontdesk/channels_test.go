@@ -126,3 +126,18 @@ func TestAddChannelFormShowsErrors(t *testing.T) {
 	require.Contains(t, resp.Body, "must be the token @BotFather gave you")
 	require.NotContains(t, resp.Body, "not-a-token", "a secret is not echoed back")
 }
+
+// A Telegram bot whose API cannot be reached is kept, marked as not working, with why.
+func TestTelegramBotThatCannotConnect(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	status, body := owner.do("POST", "/api/v1/channels", map[string]string{
+		"kind": "telegram", "bot_token": "123456789:AAE-abcdefghijklmnopqrstuvwxyz0123456", "api_base_url": "http://127.0.0.1:1",
+	})
+	require.Equal(t, http.StatusCreated, status, body)
+	require.Equal(t, "error", body["status"])
+	require.NotEmpty(t, body["last_error"])
+	require.NotContains(t, toJSON(t, body), "abcdefghijklmnopqrstuvwxyz0123456", "the token is not shown, even in errors")
+	require.Equal(t, s.url+"/webhooks/telegram/"+formatID(body["id"]), body["webhook_url"])
+}

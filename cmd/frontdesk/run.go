@@ -24,7 +24,7 @@ Commands:
   workspaces create     create a business: --slug S --name N --timezone TZ [--region GB]
   users create          add a user: --workspace S --email E [--role owner|staff]; password from stdin
   tokens create         make an API token: --workspace S [--name N]
-  bench ingest          measure portal ingest throughput against a direct-pgx baseline
+  bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
   eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "doc", "answer"}
 

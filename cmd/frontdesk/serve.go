@@ -95,6 +95,11 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start jobs: %w", err)
 		}
+		// Telegram bots: set their webhooks, or long-poll them without a public URL.
+		pollCtx, stopPoll := context.WithCancel(context.WithoutCancel(ctx))
+		polled := make(chan struct{})
+		go func() { a.telegram.Poll(pollCtx); close(polled) }()
+		defer func() { stopPoll(); <-polled }()
 	}
 	errc := make(chan error, 1)
 	if serveHTTP {

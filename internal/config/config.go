@@ -25,7 +25,7 @@ type Config struct {
 	SessionTTL    time.Duration `env:"FRONTDESK_SESSION_TTL" envDefault:"336h"`
 	PortalLinkTTL time.Duration `env:"FRONTDESK_PORTAL_LINK_TTL" envDefault:"168h"`
 	PortalTTL     time.Duration `env:"FRONTDESK_PORTAL_SESSION_TTL" envDefault:"24h"`
-	MaxMessage    int           `env:"FRONTDESK_MAX_MESSAGE_BYTES" envDefault:"4096"`
+	MaxMessage    int           `env:"FRONTDESK_MAX_MESSAGE_BYTES" envDefault:"16384"`
 	// A customer may post PortalBurst messages at once, then one every PortalEvery.
 	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
 	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
