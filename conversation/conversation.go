@@ -97,15 +97,15 @@ type Service struct {
 }
 
 type queries struct {
-	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                string
-	UpsertContactByPhone, ContactByAddress, InsertContact, InsertAddress, GetMessage string
-	InsertInbound, MessageByExternalID, MessageForDrafting                           string
-	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft           string
-	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress      string
-	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages   string
+	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                                          string
+	UpsertContactByPhone, UpsertContactWithAddress, ContactByAddress, InsertContact, InsertAddress, GetMessage string
+	InsertInbound, MessageByExternalID, MessageForDrafting                                                     string
+	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft                                     string
+	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress                                string
+	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages                             string
 	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
-	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile  string
+	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery                                                                                            string
 }
 

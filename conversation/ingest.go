@@ -148,11 +148,8 @@ func (s *Service) resolveContact(ctx context.Context, db database.DBTX, in chann
 	}
 	if in.Phone != "" {
 		var id int64
-		if err := db.QueryRow(ctx, s.q.UpsertContactByPhone, in.WorkspaceID, in.Phone, in.Name).Scan(&id); err != nil {
+		if err := db.QueryRow(ctx, s.q.UpsertContactWithAddress, in.WorkspaceID, in.Phone, in.Name, in.Channel, address).Scan(&id); err != nil {
 			return 0, fmt.Errorf("conversation: upsert contact: %w", err)
-		}
-		if _, err := db.Exec(ctx, s.q.InsertAddress, in.WorkspaceID, in.Channel, address, id); err != nil {
-			return 0, fmt.Errorf("conversation: record address: %w", err)
 		}
 		return id, nil
 	}

@@ -27,6 +27,22 @@ ON CONFLICT (workspace_id, phone)
 DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
 RETURNING id;
 
+-- name: UpsertContactWithAddress
+-- The sender of a message from a phone: the contact by number (created if new, named
+-- if it had no name) and its address on the channel, in one round trip.
+WITH c AS (
+    INSERT INTO contacts (workspace_id, phone, name)
+    VALUES ($1, $2, $3)
+    ON CONFLICT (workspace_id, phone)
+    DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
+    RETURNING id
+), a AS (
+    INSERT INTO contact_addresses (workspace_id, channel, address, contact_id)
+    SELECT $1, $4, $5, id FROM c
+    ON CONFLICT DO NOTHING
+)
+SELECT id FROM c;
+
 -- name: ContactByAddress
 SELECT contact_id FROM contact_addresses
 WHERE workspace_id = $1 AND channel = $2 AND address = $3;

@@ -80,8 +80,9 @@ type beginner interface {
 
 // Store reads and writes accounts.
 type Store struct {
-	q   queries
-	box *secret.Box
+	q     queries
+	box   *secret.Box
+	cache cache
 }
 
 type queries struct {
@@ -196,6 +197,7 @@ func (s *Store) scanOne(row pgx.Row) (Account, Credentials, error) {
 // SetStatus records whether an account works, and why not.
 func (s *Store) SetStatus(ctx context.Context, db database.DBTX, ws, id int64, status, lastError string) error {
 	_, err := db.Exec(ctx, s.q.SetStatus, ws, id, status, lastError)
+	s.forget(id)
 	return err
 }
 
@@ -203,6 +205,7 @@ func (s *Store) SetStatus(ctx context.Context, db database.DBTX, ws, id int64, s
 // the customer writes again through another account.
 func (s *Store) Delete(ctx context.Context, db database.DBTX, ws, id int64) error {
 	tag, err := db.Exec(ctx, s.q.Delete, ws, id)
+	s.forget(id)
 	if err != nil {
 		return fmt.Errorf("accounts: delete: %w", err)
 	}

@@ -29,7 +29,7 @@ func (ch *Channel) webhook(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return fiber.NewError(fiber.StatusNotFound, "no such Telegram bot")
 	}
-	a, cred, err := ch.Accounts.Lookup(ctx, ch.Pool, id)
+	a, cred, err := ch.Accounts.Cached(ctx, ch.Pool, id)
 	if errors.Is(err, accounts.ErrNotFound) || err == nil && a.Kind != accounts.Telegram {
 		return fiber.NewError(fiber.StatusNotFound, "no such Telegram bot")
 	}

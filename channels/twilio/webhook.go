@@ -33,7 +33,7 @@ func (ch *Channel) verified(c *fiber.Ctx) (accounts.Account, map[string]string, 
 	if err != nil {
 		return accounts.Account{}, nil, fiber.NewError(fiber.StatusNotFound, "no such channel account")
 	}
-	a, cred, err := ch.Accounts.Lookup(c.UserContext(), ch.Pool, id)
+	a, cred, err := ch.Accounts.Cached(c.UserContext(), ch.Pool, id)
 	if errors.Is(err, accounts.ErrNotFound) || (err == nil && a.Kind != accounts.Twilio) {
 		return a, nil, fiber.NewError(fiber.StatusNotFound, "no such channel account")
 	}
