@@ -94,6 +94,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/channels", h.addChannelUI)
 	ui.Post("/channels/:id<int>/delete", h.deleteChannelUI)
 	ui.Get("/attachments/:id<int>", h.attachment)
+	ui.Post("/attachments/:id<int>/knowledge", h.attachmentToKnowledge)
 	ui.Get("/events", h.events)
 	ui.Get("/notifications", h.notificationsPage)
 	ui.Get("/partials/notifications/count", h.unreadCount)

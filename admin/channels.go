@@ -3,6 +3,8 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,6 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/validation"
 	"github.com/frontdesk/frontdesk/internal/webui"
+	"github.com/frontdesk/frontdesk/knowledge"
 )
 
 // ChannelView is an account as the owner sees it: never its secrets.
@@ -156,4 +159,27 @@ func (h *Handler) attachment(c *fiber.Ctx) error {
 	}
 	defer func() { _ = r.Close() }()
 	return webui.SendFile(c, r, a.FileName, a.ContentType, a.Size)
+}
+
+// attachmentToKnowledge adds a document a customer sent to the knowledge base: the
+// owner's one click instead of downloading and uploading it again.
+func (h *Handler) attachmentToKnowledge(c *fiber.Ctx) error {
+	id, _ := c.ParamsInt("id")
+	r, a, err := h.Conversations.AttachmentFile(c.UserContext(), workspaceID(c), int64(id), 0)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = r.Close() }()
+	limit := h.Knowledge.MaxUpload()
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("admin: read attachment %d: %w", id, err)
+	}
+	if int64(len(data)) > limit {
+		return fmt.Errorf("admin: %w: %s is over %d MB", knowledge.ErrTooLarge, a.FileName, limit>>20)
+	}
+	if _, err := h.Knowledge.Upload(c.UserContext(), h.Pool, workspaceID(c), knowledge.Upload{Filename: a.FileName, Data: data}); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/knowledge", fiber.StatusSeeOther)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -70,5 +71,35 @@ func TestPortalFileUpload(t *testing.T) {
 	resp, err = http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	_ = resp.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+func TestCustomerDocumentToKnowledgeBase(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	customer := s.portalSession(t, owner, "+447700900473", "Cy")
+	status, msg := customer.postFile("/api/v1/portal/files", nil, "aftercare.txt",
+		[]byte("Aftercare after an extraction: bite on gauze for thirty minutes, no hot drinks for a day."))
+	require.Equal(t, http.StatusCreated, status, msg)
+	att := formatID(msg["attachments"].([]any)[0].(map[string]any)["id"])
+
+	c := browserClient(t)
+	login(t, s, c)
+	d := waitDraft(t, owner, msg["id"].(float64))
+	_, page := get(t, c, s.url+"/admin/conversations/"+formatID(d["conversation_id"]))
+	require.Contains(t, page, "/admin/attachments/"+att+"/knowledge", "the inbox offers the one click")
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	resp := postForm(t, c, s.url+"/admin/attachments/"+att+"/knowledge", url.Values{"_csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+
+	status, body := owner.do("GET", "/api/v1/knowledge-base/documents", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, toJSON(t, body), "aftercare")
+	doc := waitIngested(t, owner, body["documents"].([]any)[0].(map[string]any)["id"])
+	require.Equal(t, "ready", doc["status"], doc)
+
+	// Without the form token, nothing is added.
+	resp = postForm(t, c, s.url+"/admin/attachments/"+att+"/knowledge", url.Values{})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
