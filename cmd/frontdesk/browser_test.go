@@ -165,12 +165,25 @@ func TestBrowserPortalToApproval(t *testing.T) {
 	inbound := customer.eval(t, deadline, "count the questions", `document.querySelectorAll("#thread .msg.inbound").length`)
 	require.Equal(t, "1", inbound, "the question is shown once")
 
+	// 5b. Jane attaches a photo: it shows in her chat and, live, in the owner's thread.
+	photo := filepath.Join(t.TempDir(), "tooth.png")
+	require.NoError(t, os.WriteFile(photo, []byte(browserPNG), 0o600))
+	step(customer, "attach a photo", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{photo}))
+	customer.waitFor(t, deadline, browserStepTimeout, "the photo in the customer's chat",
+		`Array.from(document.querySelectorAll("#thread .msg.inbound img.thumb")).some(img => img.complete && img.naturalWidth === 1)`)
+	owner.waitFor(t, deadline, browserStepTimeout, "the photo in the owner's thread",
+		`Array.from(document.querySelectorAll("#thread-pane .msg.inbound img.thumb")).some(img => img.complete && img.naturalWidth === 1)`)
+
 	// 6. A screenshot of the phone, for the record and for a person to look at.
 	browserSaveScreenshot(t, customer.screenshot(t, deadline), "frontdesk-portal.png")
 
 	customer.requireNoPageErrors(t)
 	owner.requireNoPageErrors(t)
 }
+
+// browserPNG is a 1×1 picture.
+const browserPNG = ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 // browserHasText is a predicate that is true when an element matching sel contains text.
 func browserHasText(sel, text string) string {
