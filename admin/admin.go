@@ -21,6 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // Options are the admin surface's dependencies.
@@ -31,6 +32,7 @@ type Options struct {
 	Portal        *portal.Store
 	Knowledge     *knowledge.Store
 	Channels      *accounts.Store
+	Rules         *rules.Engine
 	// ConnectChannel runs after an account is added (Telegram sets its webhook); nil skips it.
 	ConnectChannel func(ctx context.Context, a accounts.Account) error
 	Booking        *booking.Store
@@ -106,6 +108,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/api/v1/channels", h.requireToken, h.apiCreateChannel)
 	app.Get("/api/v1/channels", h.requireToken, h.apiChannels)
 	app.Delete("/api/v1/channels/:id<int>", h.requireToken, h.apiDeleteChannel)
+	h.registerRulesAPI(app)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
 	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)

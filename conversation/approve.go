@@ -11,6 +11,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // SendReplyArgs is the job that delivers an approved draft.
@@ -113,6 +114,9 @@ func (s *Service) Reject(ctx context.Context, dec Decision) (Draft, error) {
 			return fmt.Errorf("conversation: reject draft %d: %w", d.id, err)
 		}
 		if err := s.audit(ctx, tx, dec.WorkspaceID, dec.Actor, "draft.rejected", "draft", d.id, nil); err != nil {
+			return err
+		}
+		if err := s.fire(ctx, tx, dec.WorkspaceID, d.conversationID, rules.DraftRejected); err != nil {
 			return err
 		}
 		ev.add(live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})

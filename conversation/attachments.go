@@ -75,12 +75,12 @@ type fetchWorker struct {
 func (w *fetchWorker) Timeout(*river.Job[FetchAttachmentsArgs]) time.Duration { return 5 * time.Minute }
 
 type pendingAttachment struct {
-	id                                 int64
-	status, source, name, ctype, kind  string
-	size                               int64
-	key                                string
-	channel                            channels.Kind
-	accountID                          int64
+	id                                int64
+	status, source, name, ctype, kind string
+	size                              int64
+	key                               string
+	channel                           channels.Kind
+	accountID                         int64
 }
 
 func (w *fetchWorker) Work(ctx context.Context, job *river.Job[FetchAttachmentsArgs]) error {

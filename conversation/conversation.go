@@ -25,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 	"github.com/frontdesk/frontdesk/internal/validation"
 	"github.com/frontdesk/frontdesk/knowledge"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 //go:embed queries.sql
@@ -60,6 +61,12 @@ type Fetcher interface {
 	Fetch(ctx context.Context, accountID int64, source string) (body io.ReadCloser, contentType string, err error)
 }
 
+// RuleFirer queues the evaluation of the workspace's rules for an event, in the
+// transaction that records the event.
+type RuleFirer interface {
+	FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t rules.Trigger) error
+}
+
 // Transcriber turns a voice note into text.
 type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
@@ -79,6 +86,8 @@ type Options struct {
 	// Fetchers download attachments by channel; Media stores them.
 	Fetchers map[channels.Kind]Fetcher
 	Media    *media.Store
+	// Rules run the workspace's business rules on events; nil runs none.
+	Rules RuleFirer
 	// Transcriber reads voice notes; nil leaves them untranscribed.
 	Transcriber Transcriber
 	// SendRetry spaces the retries of a failed delivery; nil uses River's default.
@@ -159,4 +168,12 @@ func notFound(what string, err error) error {
 		return fmt.Errorf("conversation: %s: %w", what, ErrNotFound)
 	}
 	return fmt.Errorf("conversation: %s: %w", what, err)
+}
+
+// fire queues the rules for an event on a conversation, when rules are configured.
+func (s *Service) fire(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t rules.Trigger) error {
+	if s.Rules == nil {
+		return nil
+	}
+	return s.Rules.FireTx(ctx, tx, ws, conversationID, t)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/knowledge"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 type processWorker struct {
@@ -104,6 +105,20 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		}
 		if status == "approved" {
 			if err := s.queueSend(ctx, tx, a.WorkspaceID, draftID); err != nil {
+				return err
+			}
+		}
+		// Rules see the message with its intent, once the draft is in.
+		if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.NewMessage); err != nil {
+			return err
+		}
+		if d.booked || d.moved {
+			if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.AppointmentBooked); err != nil {
+				return err
+			}
+		}
+		if d.cancelled {
+			if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.AppointmentCancelled); err != nil {
 				return err
 			}
 		}

@@ -30,6 +30,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // app is everything a running frontdesk holds.
@@ -46,6 +47,7 @@ type app struct {
 	media     *media.Store
 	twilio    *twilio.Channel
 	telegram  *telegram.Channel
+	rules     *rules.Engine
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -89,8 +91,11 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.twilio = twilio.New(a.channels, pool, nil, cfg.BaseURL, log.With("channel", "twilio"))
 	a.telegram = &telegram.Channel{Accounts: a.channels, Pool: pool, BaseURL: cfg.BaseURL, Log: log.With("channel", "telegram")}
+	if a.rules, err = rules.New(pool, log.With("component", "rules")); err != nil {
+		return nil, err
+	}
 	a.conv, err = conversation.New(conversation.Options{
-		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking,
+		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
 		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media,
 		Senders: map[channels.Kind]conversation.Sender{
@@ -108,9 +113,11 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
+	a.rules.AddWorkers(workers)
 	a.knowledge.AddWorkers(workers, pool, a.events, log)
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river")}
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
+	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.rules.PeriodicJobs()...)
 	if opts.workers {
 		riverCfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
@@ -118,6 +125,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	a.conv.Attach(a.jobs)
+	a.rules.Attach(a.jobs)
 	a.knowledge.Attach(a.jobs)
 	a.hub = live.NewHub(pool, log)
 
@@ -133,7 +141,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Channels: a.channels, ConnectChannel: a.connectChannel, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/dbtest"
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/knowledge"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // Pipeline is a running pipeline and what a test needs to drive it.
@@ -33,6 +34,7 @@ type Pipeline struct {
 	Conv      *conversation.Service
 	Accounts  *accounts.Store
 	Media     *media.Store
+	Rules     *rules.Engine
 	Jobs      *river.Client[pgx.Tx]
 	Workspace conversation.Workspace
 }
@@ -50,7 +52,7 @@ const Key = "pipelinetest-secret-key-0123456789abcdef"
 // New builds the pipeline in a new database with one workspace ("acme", auto_all:
 // every draft is sent without review, so a test sees replies go out). configure runs
 // before the workers start, with the pipeline's stores ready, to fill in opts.
-func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
+func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	t.Helper()
 	ctx := context.Background()
 	p := &Pipeline{Pool: dbtest.New(t)}
@@ -70,7 +72,10 @@ func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	bk, err := booking.NewStore()
 	require.NoError(t, err)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	p.Rules, err = rules.New(p.Pool, log)
+	require.NoError(t, err)
 	p.Conv, err = conversation.New(conversation.Options{
+		Rules: p.Rules,
 		Pool: p.Pool, Log: log, Knowledge: kb, Booking: bk,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
@@ -79,6 +84,7 @@ func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	require.NoError(t, err)
 	workers := river.NewWorkers()
 	p.Conv.AddWorkers(workers)
+	p.Rules.AddWorkers(workers)
 	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
 		Workers: workers, Logger: log, TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
@@ -86,6 +92,7 @@ func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	})
 	require.NoError(t, err)
 	p.Conv.Attach(p.Jobs)
+	p.Rules.Attach(p.Jobs)
 	p.Workspace, err = p.Conv.CreateWorkspace(ctx, p.Pool, "acme", "Acme Dental", "Europe/London", "GB")
 	require.NoError(t, err)
 	_, err = p.Pool.Exec(ctx, `UPDATE workspaces SET approval_mode = 'auto_all' WHERE id = $1`, p.Workspace.ID)
@@ -95,16 +102,24 @@ func New(t *testing.T, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	return p
 }
 
-// Eventually polls cond until it holds or five seconds pass.
-func Eventually(t *testing.T, cond func() bool, msg string) {
+// Eventually polls cond until it holds or ten seconds pass.
+func Eventually(t testing.TB, cond func() bool, msg string) {
 	t.Helper()
 	require.Eventually(t, cond, 10*time.Second, 25*time.Millisecond, msg)
 }
 
 // Count runs a count(*) query.
-func (p *Pipeline) Count(t *testing.T, sql string, args ...any) int {
+func (p *Pipeline) Count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	require.NoError(t, p.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
 	return n
+}
+
+// Idle waits until no job is waiting or running.
+func (p *Pipeline) Idle(t testing.TB) {
+	t.Helper()
+	Eventually(t, func() bool {
+		return p.Count(t, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`) == 0
+	}, "the jobs finish")
 }

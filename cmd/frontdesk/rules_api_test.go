@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/channels"
+)
+
+func TestRulesAPI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	base := "/api/v1/context/workspaces/bright-smile/rules"
+
+	status, body := owner.do("POST", base, `{"name": "Bad", "trigger": "new_message", "conditions": {"all": [{"field": "intent", "op": "near"}]}, "actions": [{"type": "add_tag", "tag": "x"}]}`)
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "conditions.all[0].op")
+
+	status, body = owner.do("POST", base, `{"name": "Complaints", "trigger": "new_message", "priority": 5,
+		"conditions": {"any": [{"field": "intent", "op": "equals", "value": "complaint"}, {"field": "message.text", "op": "contains", "value": "refund"}]},
+		"actions": [{"type": "add_tag", "tag": "urgent"}, {"type": "notify", "message": "Unhappy customer"}]}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	id := formatID(body["id"])
+
+	// The workspace in the path must be the token's own, by slug or id.
+	status, _ = owner.do("GET", "/api/v1/context/workspaces/other-clinic/rules", nil)
+	require.Equal(t, http.StatusNotFound, status)
+	status, body = owner.do("GET", "/api/v1/context/workspaces/"+formatID(float64(s.ws.ID))+"/rules", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Len(t, body["rules"], 1)
+
+	res, err := s.app.conv.Ingest(context.Background(), channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900481", Text: "I want a refund, the filling fell out"})
+	require.NoError(t, err)
+	conv := formatID(float64(res.ConversationID))
+
+	status, body = owner.do("POST", base+"/"+id+"/test", map[string]any{"conversation_id": res.ConversationID})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, true, body["matched"])
+	require.Equal(t, []any{"add_tag urgent", "notify: Unhappy customer"}, body["actions"])
+
+	require.Eventually(t, func() bool {
+		_, body := owner.do("GET", base+"/"+id+"/runs", nil)
+		runs := body["runs"].([]any)
+		return len(runs) == 1 && runs[0].(map[string]any)["matched"] == true
+	}, 20*time.Second, 50*time.Millisecond, "the rule ran on the new message")
+	status, body = owner.do("GET", base+"/"+id, nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, 1.0, body["success_rate"])
+	require.Equal(t, conv, formatID(float64(res.ConversationID)))
+
+	status, body = owner.do("POST", base+"/"+id+"/toggle", map[string]any{"enabled": false})
+	require.Equal(t, http.StatusOK, status, body)
+	status, body = owner.do("PUT", base+"/"+id, `{"name": "Complaints v2", "trigger": "draft_rejected", "actions": [{"type": "set_status", "status": "review"}]}`)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "Complaints v2", body["rule"].(map[string]any)["name"])
+	status, _ = owner.do("DELETE", base+"/"+id, nil)
+	require.Equal(t, http.StatusOK, status)
+	status, _ = owner.do("GET", base+"/"+id, nil)
+	require.Equal(t, http.StatusNotFound, status)
+}
