@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +66,46 @@ func TestRulesAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	status, _ = owner.do("GET", base+"/"+id, nil)
 	require.Equal(t, http.StatusNotFound, status)
+}
+
+func TestRulesPage(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	_, page := get(t, c, s.url+"/admin/rules")
+	require.Contains(t, page, "Add a rule")
+	csrf := csrfField.FindStringSubmatch(page)[1]
+
+	resp := postForm(t, c, s.url+"/admin/rules", url.Values{"_csrf": {csrf}, "definition": {`{"name": "x", "trigger": "whenever", "actions": []}`}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, resp.Body, "<code>trigger</code>")
+	require.Contains(t, resp.Body, "<code>actions</code>")
+	require.Contains(t, resp.Body, "whenever", "the owner's text is kept to fix")
+
+	resp = postForm(t, c, s.url+"/admin/rules", url.Values{"_csrf": {csrf}, "definition": {`{"name": "Pain after hours",
+		"trigger": "new_message", "conditions": {"field": "message.text", "op": "contains", "value": "pain"},
+		"actions": [{"type": "add_tag", "tag": "urgent"}]}`}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	_, page = get(t, c, s.url+"/admin/rules")
+	require.Contains(t, page, "Pain after hours")
+
+	res, err := s.app.conv.Ingest(context.Background(), channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900482", Text: "I am in pain, can I come today?"})
+	require.NoError(t, err)
+	list, err := s.app.rules.List(context.Background(), s.app.pool, s.ws.ID, 0)
+	require.NoError(t, err)
+	id := strconv.FormatInt(list[0].ID, 10)
+	_, page = get(t, c, s.url+"/admin/rules/"+id+"?conversation_id="+strconv.FormatInt(res.ConversationID, 10))
+	require.Contains(t, page, "It would match.")
+	require.Contains(t, page, "add_tag urgent")
+	require.Eventually(t, func() bool {
+		_, page := get(t, c, s.url+"/admin/rules/"+id)
+		return strings.Contains(page, "#"+strconv.FormatInt(res.ConversationID, 10))
+	}, 20*time.Second, 100*time.Millisecond, "the run is listed")
+
+	resp = postForm(t, c, s.url+"/admin/rules/"+id+"/toggle", url.Values{"_csrf": {csrf}, "enabled": {"false"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = get(t, c, s.url+"/admin/rules")
+	require.Contains(t, page, "Turn on")
 }

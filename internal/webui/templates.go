@@ -27,6 +27,7 @@ func ParseTemplates(fsys fs.FS, dir string, assets *Assets) (*Templates, error) 
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"pct":   func(f float32) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"bytes": humanBytes,
+		"pct64": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"has":   slices.Contains[[]string],
 	}
 	entries, err := fs.ReadDir(fsys, dir)
