@@ -33,6 +33,15 @@ func (ch *Channel) Send(ctx context.Context, out channels.Outbound) (string, err
 	if err != nil {
 		return "", err
 	}
+	for _, key := range []string{itoa(a.ID), itoa(a.ID) + ":" + out.Address} {
+		lim := ch.perBot
+		if strings.Contains(key, ":") {
+			lim = ch.perChat
+		}
+		if ok, wait := lim.Allow(key); !ok {
+			return "", &channels.RetryAfterError{After: wait, Err: errors.New("telegram: sending faster than Telegram allows")}
+		}
+	}
 	// Plain text: a reply is never parsed as Markdown or HTML, so no character breaks it.
 	msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: out.Text})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/ratelimit"
 )
 
 // Ingester stores what customers send (conversation.Service).
@@ -43,7 +44,10 @@ type Channel struct {
 	Refresh time.Duration
 
 	initOne sync.Once
-	wakeup  chan struct{}
+	// perBot and perChat keep replies inside Telegram's limits: about 30 messages a
+	// second per bot, and one a second to the same chat.
+	perBot, perChat *ratelimit.Limiter
+	wakeup          chan struct{}
 	mu      sync.Mutex
 	bots    map[int64]cachedBot
 	// webhooks holds the botKey each webhook was set with.
@@ -63,6 +67,8 @@ func (ch *Channel) init() {
 		ch.bots = map[int64]cachedBot{}
 		ch.webhooks = map[int64]string{}
 		ch.wakeup = make(chan struct{}, 1)
+		ch.perBot = ratelimit.New(time.Second/30, 30)
+		ch.perChat = ratelimit.New(time.Second, 5)
 		if ch.Log == nil {
 			ch.Log = slog.Default()
 		}
