@@ -35,6 +35,8 @@ type Options struct {
 	Rules         *rules.Engine
 	// ConnectChannel runs after an account is added (Telegram sets its webhook); nil skips it.
 	ConnectChannel func(ctx context.Context, a accounts.Account) error
+	// Pairing links WhatsApp accounts by QR code; nil means WhatsApp is unavailable.
+	Pairing Pairer
 	Booking        *booking.Store
 	Hub            *live.Hub
 	Assets         *webui.Assets
@@ -95,6 +97,9 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/channels", h.channelsPage)
 	ui.Post("/channels", h.addChannelUI)
 	ui.Post("/channels/:id<int>/delete", h.deleteChannelUI)
+	ui.Get("/channels/:id<int>/pairing", h.pairingPage)
+	ui.Get("/channels/:id<int>/pairing.json", h.apiPairing)
+	ui.Post("/channels/:id<int>/pair", h.pairAgain)
 	ui.Get("/attachments/:id<int>", h.attachment)
 	ui.Post("/attachments/:id<int>/knowledge", h.attachmentToKnowledge)
 	ui.Get("/rules", h.rulesPage)
@@ -113,6 +118,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/api/v1/channels", h.requireToken, h.apiCreateChannel)
 	app.Get("/api/v1/channels", h.requireToken, h.apiChannels)
 	app.Delete("/api/v1/channels/:id<int>", h.requireToken, h.apiDeleteChannel)
+	app.Get("/api/v1/channels/:id<int>/pairing", h.requireToken, h.apiPairing)
 	h.registerRulesAPI(app)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)

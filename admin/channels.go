@@ -139,6 +139,9 @@ func (h *Handler) addChannelUI(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if v.Kind == accounts.WhatsApp {
+		return c.Redirect("/admin/channels/"+strconv.FormatInt(v.ID, 10)+"/pairing", fiber.StatusSeeOther)
+	}
 	return h.renderChannels(c, fiber.Map{"Added": v})
 }
 

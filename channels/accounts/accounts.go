@@ -86,7 +86,7 @@ type Store struct {
 }
 
 type queries struct {
-	Insert, SetCredentials, List, Get, GetAny, ListKind, SetStatus, Delete string
+	Insert, SetCredentials, List, Get, GetAny, ListKind, SetStatus, Delete, SetJID string
 }
 
 // NewStore loads the queries; box seals credentials.
@@ -208,6 +208,19 @@ func (s *Store) Delete(ctx context.Context, db database.DBTX, ws, id int64) erro
 	s.forget(id)
 	if err != nil {
 		return fmt.Errorf("accounts: delete: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetJID records the WhatsApp device paired for an account ("" forgets it).
+func (s *Store) SetJID(ctx context.Context, db database.DBTX, ws, id int64, jid string) error {
+	tag, err := db.Exec(ctx, s.q.SetJID, ws, id, jid)
+	s.forget(id)
+	if err != nil {
+		return fmt.Errorf("accounts: set device: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound

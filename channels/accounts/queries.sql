@@ -28,3 +28,9 @@ UPDATE channel_accounts SET status = $3, last_error = $4 WHERE workspace_id = $1
 
 -- name: Delete
 DELETE FROM channel_accounts WHERE workspace_id = $1 AND id = $2;
+
+-- name: SetJID
+-- The WhatsApp device paired for the account ('' forgets it).
+UPDATE channel_accounts
+SET settings = CASE WHEN $3::text = '' THEN settings - 'jid' ELSE jsonb_set(settings, '{jid}', to_jsonb($3::text)) END
+WHERE workspace_id = $1 AND id = $2 AND kind = 'whatsapp';

@@ -24,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/channels/telegram"
 	"github.com/frontdesk/frontdesk/channels/twilio"
+	"github.com/frontdesk/frontdesk/channels/whatsapp"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
@@ -47,6 +48,7 @@ type app struct {
 	media     *media.Store
 	twilio    *twilio.Channel
 	telegram  *telegram.Channel
+	whatsapp  *whatsapp.Channel
 	rules     *rules.Engine
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
@@ -91,6 +93,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.twilio = twilio.New(a.channels, pool, nil, cfg.BaseURL, log.With("channel", "twilio"))
 	a.telegram = &telegram.Channel{Accounts: a.channels, Pool: pool, BaseURL: cfg.BaseURL, Log: log.With("channel", "telegram")}
+	if a.whatsapp, err = whatsapp.New(context.Background(), whatsapp.Options{Pool: pool, Accounts: a.channels, Log: log.With("channel", "whatsapp")}); err != nil {
+		return nil, err
+	}
 	if a.rules, err = rules.New(pool, log.With("component", "rules")); err != nil {
 		return nil, err
 	}
@@ -99,10 +104,10 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
 		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media,
 		Senders: map[channels.Kind]conversation.Sender{
-			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram,
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
 		Fetchers: map[channels.Kind]conversation.Fetcher{
-			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram,
+			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
 	})
 	if err != nil {
@@ -110,6 +115,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.twilio.Pipeline = a.conv
 	a.telegram.Conversations = a.conv
+	a.whatsapp.Conversations = a.conv
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
@@ -141,7 +147,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {
@@ -219,8 +225,11 @@ func (a *app) accessLog(c *fiber.Ctx) error {
 // connectChannel lets a just-added account start receiving: a Telegram bot's token is
 // checked and its webhook set (or its polling started).
 func (a *app) connectChannel(ctx context.Context, acc accounts.Account) error {
-	if acc.Kind == accounts.Telegram {
+	switch acc.Kind {
+	case accounts.Telegram:
 		return a.telegram.Connect(ctx, acc.WorkspaceID, acc.ID)
+	case accounts.WhatsApp:
+		return a.whatsapp.Pair(ctx, acc.WorkspaceID, acc.ID)
 	}
 	return nil
 }

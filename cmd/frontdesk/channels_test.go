@@ -5,12 +5,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/channels/twilio/twiliotest"
 )
@@ -140,4 +142,37 @@ func TestTelegramBotThatCannotConnect(t *testing.T) {
 	require.NotEmpty(t, body["last_error"])
 	require.NotContains(t, toJSON(t, body), "abcdefghijklmnopqrstuvwxyz0123456", "the token is not shown, even in errors")
 	require.Equal(t, s.url+"/webhooks/telegram/"+formatID(body["id"]), body["webhook_url"])
+}
+
+// The pairing page of a WhatsApp account that has not started pairing (starting it
+// would dial WhatsApp, which tests never do; channels/whatsapp tests pairing with a
+// fake client).
+func TestWhatsAppPairingPage(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	a, c, err := accounts.Check(accounts.Input{Kind: accounts.WhatsApp, Name: "Front desk phone"}, "GB")
+	require.NoError(t, err)
+	a, err = s.app.channels.Create(context.Background(), s.app.pool, s.ws.ID, a, c)
+	require.NoError(t, err)
+	id := strconv.FormatInt(a.ID, 10)
+
+	owner := s.ownerAPI(t, s.ws.ID)
+	status, body := owner.do("GET", "/api/v1/channels/"+id+"/pairing", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "not_started", body["status"])
+	require.Equal(t, "pairing", body["account_status"])
+
+	b := browserClient(t)
+	login(t, s, b)
+	_, page := get(t, b, s.url+"/admin/channels")
+	require.Contains(t, page, "/admin/channels/"+id+"/pairing")
+	resp, page := get(t, b, s.url+"/admin/channels/"+id+"/pairing")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "Linked devices")
+	require.Contains(t, page, "pairing.js")
+
+	status, body = owner.do("POST", "/api/v1/channels", map[string]string{"kind": "telegram", "bot_token": "123456789:AAE-abcdefghijklmnopqrstuvwxyz0123456", "api_base_url": "http://127.0.0.1:1"})
+	require.Equal(t, http.StatusCreated, status, body)
+	status, _ = owner.do("GET", "/api/v1/channels/"+formatID(body["id"])+"/pairing", nil)
+	require.Equal(t, http.StatusNotFound, status, "only WhatsApp accounts pair by QR code")
 }

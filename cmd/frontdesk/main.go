@@ -8,9 +8,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"go.mau.fi/whatsmeow/store"
 )
 
 func main() {
+	// Linked WhatsApp devices show this name on the business's phone.
+	store.SetOSInfo("frontdesk", [3]uint32{1, 0, 0})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
 	stop()

@@ -100,6 +100,11 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 		polled := make(chan struct{})
 		go func() { a.telegram.Poll(pollCtx); close(polled) }()
 		defer func() { stopPoll(); <-polled }()
+		// WhatsApp devices: each runs on one node at a time, held by an advisory lock.
+		waCtx, stopWA := context.WithCancel(context.WithoutCancel(ctx))
+		waDone := make(chan struct{})
+		go func() { a.whatsapp.Run(waCtx); close(waDone) }()
+		defer func() { stopWA(); <-waDone }()
 	}
 	errc := make(chan error, 1)
 	if serveHTTP {

@@ -1,0 +1,96 @@
+package whatsapp_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/channels/whatsapp"
+	"github.com/frontdesk/frontdesk/internal/pipelinetest"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+
+	t.Run("ReconnectsWhenWhatsAppDrops", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		c := b.online(t)
+		c.drop()
+		pipelinetest.Eventually(t, func() bool { return c.connectCount() == 2 && c.IsConnected() }, "the device reconnects")
+	})
+
+	t.Run("UnlinkedFromThePhone", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		c := b.online(t)
+		c.unlink(t)
+		pipelinetest.Eventually(t, func() bool { return b.status(t) == "error" }, "the account shows the device is gone")
+		a := b.get(t)
+		require.Contains(t, a.LastError, "pair it again")
+		require.False(t, c.IsConnected())
+		require.Equal(t, 1, c.connectCount())
+
+		// The owner pairs the phone again: a new device replaces the dropped one.
+		b.jid.Device++
+		b.pair(t)
+		require.Equal(t, b.jid.String(), b.get(t).Settings.JID)
+		b.wa.connection(t, b.jid)
+	})
+
+	t.Run("RemovedAccountIsDisconnected", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		c := b.online(t)
+		require.NoError(t, b.p.Accounts.Delete(context.Background(), b.p.Pool, b.p.Workspace.ID, b.account.ID))
+		pipelinetest.Eventually(t, func() bool { return !c.IsConnected() }, "the device is disconnected")
+	})
+}
+
+// TestLease runs two nodes on one database: the device runs on one of them at a time.
+func TestLease(t *testing.T) {
+	t.Parallel()
+
+	twoNodes := func(t *testing.T) (*testBundle, map[string]func()) {
+		b := setup(t)
+		second := newChannel(t, b.p, b.wa, "node-2")
+		second.Conversations = b.p.Conv
+		stops := map[string]func(){"node-1": run(t, b.ch), "node-2": run(t, second)}
+		b.pair(t)
+		return b, stops
+	}
+
+	t.Run("AnotherNodeTakesOverWhenOneStops", func(t *testing.T) {
+		t.Parallel()
+		b, stops := twoNodes(t)
+		first := b.wa.connection(t, b.jid)
+		stops[first.node]()
+		next := b.wa.connection(t, b.jid)
+		require.NotEqual(t, first.node, next.node)
+		require.Zero(t, b.wa.overlapCount(), "never connected from two nodes at once")
+
+		require.True(t, next.emit(message("3A000000000000TAKEN1", text("Still there?"))))
+		require.Equal(t, 1, b.inbound(t))
+	})
+
+	t.Run("DeadDatabaseConnectionGivesTheDeviceUp", func(t *testing.T) {
+		t.Parallel()
+		b, _ := twoNodes(t)
+		first := b.wa.connection(t, b.jid)
+		// The node's lock connection dies (its host went away): PostgreSQL frees the lock.
+		var pid int
+		require.NoError(t, b.p.Pool.QueryRow(context.Background(), `
+			SELECT pid FROM pg_locks
+			WHERE locktype = 'advisory' AND granted AND objsubid = 1
+			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
+		var killed bool
+		require.NoError(t, b.p.Pool.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
+		require.True(t, killed)
+
+		pipelinetest.Eventually(t, func() bool { return !first.IsConnected() }, "the node stops the device it no longer holds")
+		next := b.wa.connection(t, b.jid)
+		require.NotSame(t, first, next)
+	})
+}
