@@ -41,3 +41,7 @@ func parseUtterances(text string) ([]Utterance, error) {
 	}
 	return out, nil
 }
+
+// TrainingText is the classifier's training split, for other models that learn the
+// same phrases (the voice transcriber's language model).
+func TrainingText() string { return trainingText }

@@ -107,6 +107,16 @@ if ! command -v pdftotext >/dev/null 2>&1; then
   apt_install poppler-utils
 fi
 
+# 5b. Voice notes: ffmpeg converts them, pocketsphinx (with its US English model)
+# transcribes them offline; espeak-ng speaks the test sentences the voice tests and
+# `frontdesk eval voice` transcribe.
+if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v pocketsphinx_continuous >/dev/null 2>&1 \
+  || [ ! -f /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict ] || ! command -v espeak-ng >/dev/null 2>&1; then
+  need_root "ffmpeg, pocketsphinx and espeak-ng"
+  log "installing ffmpeg, pocketsphinx (en-us) and espeak-ng for voice notes"
+  apt_install ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng
+fi
+
 # 6. Go 1.26 or newer. Debian's golang-go is too old, so the toolchain comes from the Go
 # module proxy (golang.org/toolchain), the same place `go` itself fetches toolchains from.
 GO_VERSION=${GO_VERSION:-1.26.8}

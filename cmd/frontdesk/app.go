@@ -102,7 +102,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
 		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
-		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media,
+		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: &lazyVoice{log: log.With("component", "voice")},
 		Senders: map[channels.Kind]conversation.Sender{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},

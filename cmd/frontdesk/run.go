@@ -26,6 +26,7 @@ Commands:
   tokens create         make an API token: --workspace S [--name N]
   bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
+  eval voice            score offline voice transcription on synthesised speech [--voices --speeds --limit --worst N]
   eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "doc", "answer"}
 
 Configuration is read from the environment; see README.md (DATABASE_URL,
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return benchIngest(ctx, cfg, log, rest, stdout)
 	case "eval intents":
 		return evalIntents(ctx, rest, stdout)
+	case "eval voice":
+		return evalVoice(ctx, rest, stdout)
 	case "eval retrieval":
 		return evalRetrieval(ctx, cfg, log, rest, stdout)
 	default:
