@@ -73,7 +73,7 @@ var namedTimes = map[string][2]int{
 
 // extractDates finds the dates and times in text relative to now.
 func extractDates(text string, now time.Time, region string) []TimeRange {
-	w := []byte(strings.ToLower(text))
+	w := []byte(spokenTimes(strings.ToLower(text)))
 	// take runs re over what is left of the text and blanks what it matched, so a
 	// later, looser pattern cannot read the same words again.
 	take := func(re *regexp.Regexp, f func(m []string) bool) {

@@ -26,6 +26,13 @@ func TestExtractDates(t *testing.T) {
 		want       []span
 	}{
 		{"NextWeekdayAfterHour", "can I come next Tuesday after 3?", ukNow, "GB", []span{{"2026-03-31 15:00", "2026-04-01 00:00"}}},
+		// Voice notes are transcribed as words.
+		{"SpokenTime", "can i book a cleaning on tuesday at ten thirty", ukNow, "GB", []span{{"2026-03-31 10:30", "2026-03-31 10:30"}}},
+		{"SpokenPM", "friday four pm please", ukNow, "GB", []span{{"2026-03-27 16:00", "2026-03-27 16:00"}}},
+		{"SpokenHalfPast", "monday at half past two", ukNow, "GB", []span{{"2026-03-30 14:30", "2026-03-30 14:30"}}},
+		{"SpokenQuarterTo", "saturday quarter to eleven", ukNow, "GB", []span{{"2026-03-28 10:45", "2026-03-28 10:45"}}},
+		{"SpokenCountIsNotATime", "saturday for two people", ukNow, "GB", []span{{"2026-03-28 00:00", "2026-03-29 00:00"}}},
+		{"SpokenBetween", "friday between two and four pm", ukNow, "GB", []span{{"2026-03-27 14:00", "2026-03-27 16:00"}}},
 		{"TomorrowMorning", "tomorrow morning", ukNow, "GB", []span{{"2026-03-27 08:00", "2026-03-27 12:00"}}},
 		{"DayOfMonthAtTime", "the 14th at 10:30", ukNow, "GB", []span{{"2026-04-14 10:30", "2026-04-14 10:30"}}},
 		{"ThisSaturday", "this Saturday", ukNow, "GB", []span{{"2026-03-28 00:00", "2026-03-29 00:00"}}},
