@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -14,27 +13,7 @@ import (
 // runPoll runs Poll until the returned stop is called, which waits for it to return.
 func (b *testBundle) runPoll(t *testing.T) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.ch.Poll(ctx)
-	}()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("Poll did not return after its context ended")
-		}
-	}
-	t.Cleanup(stop)
-	return stop
+	return pipelinetest.Background(t, "Poll", b.ch.Poll)
 }
 
 func TestPoll(t *testing.T) {

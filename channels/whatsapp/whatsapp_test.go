@@ -84,27 +84,7 @@ func setup(t *testing.T) *testBundle {
 // run runs ch.Run until the returned stop is called, which waits for it to return.
 func run(t *testing.T, ch *whatsapp.Channel) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ch.Run(ctx)
-	}()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("Run did not return after its context ended")
-		}
-	}
-	t.Cleanup(stop)
-	return stop
+	return pipelinetest.Background(t, "Run", ch.Run)
 }
 
 // pair links the business's phone through the channel, as the owner does by scanning.

@@ -123,3 +123,30 @@ func (p *Pipeline) Idle(t testing.TB) {
 		return p.Count(t, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`) == 0
 	}, "the jobs finish")
 }
+
+// Background runs loop (a channel's Poll or Run) until the returned stop is called or
+// the test ends; stop waits for loop to return, and fails the test if it does not.
+func Background(t testing.TB, name string, loop func(ctx context.Context)) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		loop(ctx)
+	}()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal(name + " did not return after its context ended")
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
