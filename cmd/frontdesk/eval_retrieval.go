@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,11 +22,20 @@ import (
 )
 
 // retrievalQuestion is one line of the questions file: a customer's question, the file
-// that answers it and a phrase of the answering passage.
+// that answers it and, optionally, a phrase of the answering passage. The issue's names
+// (answer_doc, answer_text) and the short ones (doc, answer) are both read.
 type retrievalQuestion struct {
-	Question string `json:"question"`
-	Doc      string `json:"doc"`
-	Answer   string `json:"answer"`
+	Question   string `json:"question"`
+	Doc        string `json:"doc"`
+	Answer     string `json:"answer"`
+	AnswerDoc  string `json:"answer_doc"`
+	AnswerText string `json:"answer_text"`
+}
+
+// relevant reports whether a search result answers the question: it comes from the
+// answering file and, when a phrase is given, contains it.
+func (q retrievalQuestion) relevant(doc, content string) bool {
+	return doc == q.Doc && (q.Answer == "" || strings.Contains(normalise(content), normalise(q.Answer)))
 }
 
 // retrievalScores are the usual ranking measures over a question set.
@@ -42,7 +52,7 @@ type retrievalScores struct {
 func evalRetrieval(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("eval retrieval", flag.ContinueOnError)
 	docs := fs.String("docs", "", "folder of documents to search")
-	questions := fs.String("questions", "", "JSONL file of {\"question\", \"doc\", \"answer\"} lines")
+	questions := fs.String("questions", "", "JSONL file of {\"question\", \"answer_doc\", \"answer_text\"} lines (answer_text optional)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -132,7 +142,7 @@ func scoreRetrieval(ctx context.Context, db pgx.Tx, kb *knowledge.Store, ws int6
 		}
 		rank := 0
 		for i, r := range res {
-			if sources[r.DocumentID] == q.Doc && strings.Contains(normalise(r.Content), normalise(q.Answer)) {
+			if q.relevant(sources[r.DocumentID], r.Content) {
 				rank = i + 1
 				break
 			}
@@ -175,8 +185,9 @@ func readQuestions(path string) ([]retrievalQuestion, error) {
 		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
 			return nil, fmt.Errorf("eval retrieval: %s line %d: %w", path, line, err)
 		}
-		if q.Question == "" || q.Doc == "" || q.Answer == "" {
-			return nil, fmt.Errorf("eval retrieval: %s line %d: needs \"question\", \"doc\" and \"answer\"", path, line)
+		q.Doc, q.Answer = cmp.Or(q.AnswerDoc, q.Doc), cmp.Or(q.AnswerText, q.Answer)
+		if q.Question == "" || q.Doc == "" {
+			return nil, fmt.Errorf("eval retrieval: %s line %d: needs \"question\" and \"answer_doc\"", path, line)
 		}
 		out = append(out, q)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -40,4 +42,26 @@ func TestEvalRetrieval(t *testing.T) {
 
 	_, err = readQuestions("testdata/retrieval/README.md")
 	require.Error(t, err)
+}
+
+// TestReadQuestionsNames reads the issue's field names and the short ones, with the
+// answering phrase optional, and names the line that lacks a document.
+func TestReadQuestionsNames(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "q.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(`{"question": "price?", "answer_doc": "prices.md", "answer_text": "£55"}
+{"question": "where?", "doc": "location.txt"}
+`), 0o600))
+	qs, err := readQuestions(path)
+	require.NoError(t, err)
+	require.Equal(t, []retrievalQuestion{
+		{Question: "price?", Doc: "prices.md", Answer: "£55", AnswerDoc: "prices.md", AnswerText: "£55"},
+		{Question: "where?", Doc: "location.txt"},
+	}, qs)
+	require.True(t, qs[1].relevant("location.txt", "anything at all"))
+	require.False(t, qs[0].relevant("prices.md", "a check-up costs £60"))
+
+	require.NoError(t, os.WriteFile(path, []byte(`{"question": "price?"}`+"\n"), 0o600))
+	_, err = readQuestions(path)
+	require.ErrorContains(t, err, "line 1")
 }
