@@ -50,7 +50,9 @@ type Persona struct {
 
 // Source is a passage of the business's own documents.
 type Source struct {
-	Title   string
+	Title string
+	// Heading is the passage's place in its document ("Prices › Whitening").
+	Heading string
 	Content string
 }
 

@@ -62,8 +62,8 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		d.NeedsHuman = true
 	}
 	if body == "" {
-		if answer := extract(req.Message+" "+intentTerms[req.Intent.Intent], req.Sources); answer != "" {
-			body = answer
+		if a := answer(req.Message, req.Intent.Intent, req.Sources); a != "" {
+			body = a
 		} else {
 			body = v.later
 			d.NeedsHuman = true

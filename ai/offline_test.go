@@ -92,3 +92,35 @@ func TestOfflineDrafter(t *testing.T) {
 		require.True(t, strings.HasPrefix(d.Text, "Good day!"), d.Text)
 	})
 }
+
+// TestAnswerCoversTheQuestion: a passage answers only when it is about what was asked,
+// however the customer words it; a passage on the same topic that does not say it is
+// no answer.
+func TestAnswerCoversTheQuestion(t *testing.T) {
+	t.Parallel()
+	sources := []Source{
+		{Title: "prices.md", Heading: "Prices › Teeth whitening", Content: "Home whitening with custom trays costs £295.\nIn-surgery laser\nwhitening is £450."},
+		{Title: "faq.csv", Heading: "Can I park at the clinic?", Content: "We have no car park of our own, but there is street parking on Elm Road."},
+		{Title: "faq.csv", Heading: "Are you taking on new patients?", Content: "Yes. Book a new patient examination online."},
+		{Title: "team.md", Heading: "Team › Dr Tomasz Nowak", Content: "Tomasz joined us in 2019. He speaks English and Polish."},
+	}
+	for _, c := range []struct{ question, intent, want string }{
+		{"how much is teeth whitening?", IntentPricing, "Home whitening with custom trays costs £295."},
+		{"price for laser whitenning", IntentPricing, "In-surgery laser whitening is £450."},
+		{"where do I leave my car", IntentLocation, "street parking"},
+		{"are you accepting new patients", IntentQuestion, "Yes. Book a new patient examination online."},
+		{"does any dentist speak polish", IntentQuestion, "Tomasz joined us in 2019. He speaks English and Polish."},
+		{"How much are veneers?", IntentPricing, ""},
+		{"how much is a laser whitening course for kids", IntentPricing, ""},
+		{"Is whitening safe when pregnant?", IntentQuestion, ""},
+		{"do you have a student discount", IntentQuestion, ""},
+		{"how much is parking?", IntentPricing, ""},
+	} {
+		got := answer(c.question, c.intent, sources)
+		if c.want == "" {
+			require.Empty(t, got, c.question)
+			continue
+		}
+		require.Contains(t, got, c.want, c.question)
+	}
+}

@@ -193,7 +193,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text
 		}
 	}
 	for _, r := range results {
-		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Content: r.Content})
+		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Heading: r.Heading, Content: r.Content})
 	}
 	if cls.Intent == ai.IntentCancel && contactID != 0 {
 		return s.cancelQuestion(ctx, ws, contactID, contactName, cls)

@@ -27,7 +27,8 @@ Commands:
   bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
   eval voice            score offline voice transcription on synthesised speech [--voices --speeds --limit --worst N]
-  eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "doc", "answer"}
+  eval drafts           draft a reply to every question through the whole pipeline: --docs DIR --questions FILE.jsonl
+  eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "answer_doc", "answer_text"}
 
 Configuration is read from the environment; see README.md (DATABASE_URL,
 FRONTDESK_ADDR, FRONTDESK_BASE_URL, FRONTDESK_SECRET_KEY, ...).
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return evalIntents(ctx, rest, stdout)
 	case "eval voice":
 		return evalVoice(ctx, rest, stdout)
+	case "eval drafts":
+		return evalDrafts(ctx, cfg, log, rest, stdout)
 	case "eval retrieval":
 		return evalRetrieval(ctx, cfg, log, rest, stdout)
 	default:
