@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/secret"
@@ -86,7 +87,7 @@ type Store struct {
 }
 
 type queries struct {
-	Insert, SetCredentials, List, Get, GetAny, ListKind, SetStatus, Delete, SetJID string
+	Insert, SetCredentials, List, Get, GetAny, ListKind, SetStatus, ReleaseConversations, Delete, SetJID string
 }
 
 // NewStore loads the queries; box seals credentials.
@@ -203,16 +204,24 @@ func (s *Store) SetStatus(ctx context.Context, db database.DBTX, ws, id int64, s
 
 // Delete removes an account. Its conversations stay; their replies have no route until
 // the customer writes again through another account.
-func (s *Store) Delete(ctx context.Context, db database.DBTX, ws, id int64) error {
-	tag, err := db.Exec(ctx, s.q.Delete, ws, id)
-	s.forget(id)
-	if err != nil {
-		return fmt.Errorf("accounts: delete: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
+//
+// Its conversations are let go of first: the pipeline locks a conversation before the
+// account it refers to, and deleting in the other order deadlocks with a reply in flight.
+func (s *Store) Delete(ctx context.Context, pool *pgxpool.Pool, ws, id int64) error {
+	defer s.forget(id)
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, s.q.ReleaseConversations, ws, id); err != nil {
+			return fmt.Errorf("accounts: delete: %w", err)
+		}
+		tag, err := tx.Exec(ctx, s.q.Delete, ws, id)
+		if err != nil {
+			return fmt.Errorf("accounts: delete: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
 }
 
 // SetJID records the WhatsApp device paired for an account ("" forgets it).

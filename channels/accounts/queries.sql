@@ -26,6 +26,9 @@ FROM channel_accounts WHERE kind = $1 ORDER BY id;
 -- name: SetStatus
 UPDATE channel_accounts SET status = $3, last_error = $4 WHERE workspace_id = $1 AND id = $2;
 
+-- name: ReleaseConversations
+UPDATE conversations SET channel_account_id = NULL WHERE workspace_id = $1 AND channel_account_id = $2;
+
 -- name: Delete
 DELETE FROM channel_accounts WHERE workspace_id = $1 AND id = $2;
 

@@ -48,8 +48,8 @@ type Channel struct {
 	// second per bot, and one a second to the same chat.
 	perBot, perChat *ratelimit.Limiter
 	wakeup          chan struct{}
-	mu      sync.Mutex
-	bots    map[int64]cachedBot
+	mu              sync.Mutex
+	bots            map[int64]cachedBot
 	// webhooks holds the botKey each webhook was set with.
 	webhooks map[int64]string
 }
