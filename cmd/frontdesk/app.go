@@ -60,6 +60,9 @@ type app struct {
 	done chan struct{}
 }
 
+// jobFetchCooldown is how soon a worker node fetches again after jobs arrive.
+const jobFetchCooldown = 10 * time.Millisecond
+
 type appOptions struct {
 	// workers is whether this process works jobs (false: insert only).
 	workers bool
@@ -121,7 +124,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.conv.AddWorkers(workers)
 	a.rules.AddWorkers(workers)
 	a.knowledge.AddWorkers(workers, pool, a.events, log)
-	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river")}
+	// River fetches at most every FetchCooldown (100 ms by default), MaxWorkers jobs at a
+	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
+	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown}
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.rules.PeriodicJobs()...)
 	if opts.workers {

@@ -66,3 +66,34 @@ func TestBenchIngestFlags(t *testing.T) {
 	_, err = parseBenchFlags([]string{"--warmup", "0"})
 	require.NoError(t, err)
 }
+
+// TestBenchPipeline runs the pipeline benchmark small: every message is drafted by the
+// real workers, the table and the ratio are printed, and nothing is left behind.
+func TestBenchPipeline(t *testing.T) {
+	pool := dbtest.New(t)
+	cfg := config.Config{
+		DatabaseURL: pool.Config().ConnString(), Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1:0",
+		LogFormat: "text", LogLevel: "warn", SecretKey: "test-secret-key-test-secret-key-0123", Workers: 4,
+		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096, MediaURL: "mem://",
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	var out bytes.Buffer
+	err := benchPipeline(ctx, cfg, log, []string{"--messages", "60", "--concurrency", "4", "--contacts", "10",
+		"--docs", "testdata/retrieval/docs"}, &out)
+	require.NoError(t, err, out.String())
+	t.Log("\n" + out.String())
+	require.Regexp(t, `classify \(offline\)\s+[\d.]+ [µm]s\s+[\d.]+ [µm]s`, out.String())
+	require.Regexp(t, `ingest to stored draft:\s+\d+ msgs/s`, out.String())
+	require.Regexp(t, `ratio pipeline/baseline \(throughput\): \d+\.\d\d`, out.String())
+
+	var workspaces, jobs int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM workspaces WHERE slug LIKE 'bench-%'").Scan(&workspaces))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind IN ('process_message', 'bench_noop')").Scan(&jobs))
+	require.Zero(t, workspaces, "bench workspaces left behind")
+	require.Zero(t, jobs, "bench jobs left behind")
+
+	require.ErrorIs(t, benchPipeline(ctx, cfg, log, []string{"--messages", "0"}, &out), errUsage)
+}
