@@ -119,4 +119,6 @@ type Draft struct {
 	// complaint, a request for a person).
 	NeedsHuman bool
 	Provider   string
+	// Cited numbers the sources the reply stands on, from 1, when the drafter says.
+	Cited []int
 }
