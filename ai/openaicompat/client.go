@@ -86,7 +86,7 @@ func (c *Client) call(ctx context.Context, what string, f func(ctx context.Conte
 			break
 		}
 		wait := min(c.opts.Backoff<<attempt, c.opts.MaxBackoff)
-		wait = wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter needs no cryptographic randomness
+		wait = wait/2 + rand.N(wait/2+1) // jitter, so clients that failed together do not retry together
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("openai: %s: %w", what, errors.Join(ai.ErrProviderFailed, ctx.Err()))
