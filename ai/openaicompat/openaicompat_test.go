@@ -161,7 +161,7 @@ func TestRetries(t *testing.T) {
 		t.Parallel()
 		fake := openaitest.New(t)
 		fake.Hang()
-		client := openaicompat.New(openaicompat.Options{APIKey: openaitest.Key, BaseURL: fake.BaseURL(), Timeout: 50 * time.Millisecond, Retries: 2})
+		client := openaicompat.New(openaicompat.Options{APIKey: openaitest.Key, BaseURL: fake.BaseURL(), Timeout: time.Second, Retries: 2})
 		_, err := client.Classifier("gpt-test").Classify(context.Background(), "hello")
 		require.ErrorIs(t, err, ai.ErrProviderFailed)
 		require.ErrorContains(t, err, "no answer within")
