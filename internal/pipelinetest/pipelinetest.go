@@ -48,6 +48,8 @@ type Options struct {
 	Classifier conversation.Classifier
 	Drafter    conversation.Drafter
 	Extractor  conversation.Extractor
+	// Embedder replaces the knowledge base's offline embedder when set.
+	Embedder knowledge.Embedder
 }
 
 // Key is the FRONTDESK_SECRET_KEY the tests seal credentials with.
@@ -77,7 +79,7 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	if opts.Drafter == nil {
 		opts.Drafter = ai.OfflineDrafter{}
 	}
-	kb, err := knowledge.NewStore()
+	kb, err := knowledge.New(knowledge.Options{Embedder: opts.Embedder})
 	require.NoError(t, err)
 	bk, err := booking.NewStore()
 	require.NoError(t, err)
