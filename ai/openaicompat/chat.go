@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/sashabaranov/go-openai"
 	"github.com/sashabaranov/go-openai/jsonschema"
@@ -25,10 +26,10 @@ func (c *Client) chatJSON(ctx context.Context, what, model string, msgs []openai
 	}
 	// OpenAI's newer models take only max_completion_tokens; the compatible servers
 	// (Ollama, llama.cpp, DeepSeek) all read max_tokens.
-	if c.opts.BaseURL == "" {
+	if c.opts.BaseURL == "" || strings.Contains(c.opts.BaseURL, "api.openai.com") {
 		req.MaxCompletionTokens = c.opts.MaxTokens
 	} else {
-		req.MaxTokens = c.opts.MaxTokens
+		req.MaxTokens = c.opts.MaxTokens //nolint:staticcheck // deprecated by OpenAI only; the compatible servers need it
 	}
 	var resp openai.ChatCompletionResponse
 	err := c.call(ctx, what, func(ctx context.Context) error {
