@@ -6,7 +6,15 @@
 // Consumers (conversation, knowledge, booking) declare the interfaces they need.
 package ai
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrProviderFailed wraps every error of a remote model provider (unreachable, rate
+// limited, timed out, or answering what cannot be used), so a consumer can tell a failed
+// model from a failed database and carry on without the model's help.
+var ErrProviderFailed = errors.New("model provider failed")
 
 // Intents the classifier knows: the set. The string values are stored in drafts
 // and in a workspace's auto-send list, so they are part of the data, not just names.
@@ -37,6 +45,8 @@ func Intents() []string {
 type Classification struct {
 	Intent     string
 	Confidence float64
+	// Provider names the model that classified, e.g. OfflineProviderID.
+	Provider string
 }
 
 // Persona is how the assistant presents itself.
@@ -70,7 +80,23 @@ type DraftRequest struct {
 	Now time.Time
 	// Offer holds the calendar's free times for a booking request; nil when none were looked up.
 	Offer *SlotOffer
+	// History is the conversation before Message, oldest first; a model reads it for
+	// context, never as a source of facts.
+	History []Turn
 }
+
+// Turn is one earlier message of the conversation.
+type Turn struct {
+	// Role is TurnCustomer or TurnBusiness.
+	Role string
+	Text string
+}
+
+// Who said a Turn.
+const (
+	TurnCustomer = "customer"
+	TurnBusiness = "business"
+)
 
 // SlotOffer is what the calendar says about a booking request.
 type SlotOffer struct {
@@ -95,4 +121,6 @@ type Draft struct {
 	// complaint, a request for a person).
 	NeedsHuman bool
 	Provider   string
+	// Cited numbers the sources the reply stands on, from 1, when the drafter says.
+	Cited []int
 }

@@ -59,7 +59,9 @@ func (OfflineClassifier) Classify(_ context.Context, text string) (Classificatio
 	if err != nil {
 		return Classification{}, fmt.Errorf("ai: train offline classifier: %w", err)
 	}
-	return m.classify(text), nil
+	c := m.classify(text)
+	c.Provider = OfflineProviderID
+	return c, nil
 }
 
 func (m *intentModel) classify(text string) Classification {

@@ -95,3 +95,7 @@ func MovedReply(p Persona, contactName, service string, start time.Time) string 
 	return fmt.Sprintf("%s! Done: your %s is moved to %s at %s. Reply here if you need to change it again.",
 		greet(voiceOf(p.Personality), contactName), strings.ToLower(service), start.Format("Monday 2 January"), start.Format("15:04"))
 }
+
+// ListTimes numbers offered times the way the offline drafter does, so any drafter's
+// reply can be answered with "1" or "the 14:30".
+func ListTimes(ts []time.Time) string { return listTimes(ts) }

@@ -22,7 +22,7 @@ type pickedSlot struct {
 
 // replyTo drafts the reply to a message: a booking when it picks one of the times the
 // conversation was offered, otherwise whatever the message asks for.
-func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, contactID int64, text, contactName string) (proposal, error) {
+func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
 	var raw []byte
 	if err := s.Pool.QueryRow(ctx, s.q.ConversationFlow, ws.ID, convID).Scan(&raw); err != nil {
 		return proposal{}, fmt.Errorf("conversation: read what conversation %d waits on: %w", convID, err)
@@ -43,7 +43,7 @@ func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, contactID i
 			}
 		}
 	}
-	return s.draft(ctx, ws, contactID, text, contactName)
+	return s.draft(ctx, ws, convID, msgID, contactID, text, contactName)
 }
 
 // bookPicked books the picked time inside the draft's transaction, so the appointment

@@ -67,6 +67,12 @@ type RuleFirer interface {
 	FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t rules.Trigger) error
 }
 
+// Extractor reads dates, times, a name and contact details from a message; now is in
+// the workspace's timezone, region is the country of its local phone numbers.
+type Extractor interface {
+	Extract(ctx context.Context, text string, now time.Time, region string) (ai.Entities, error)
+}
+
 // Transcriber turns a voice note into text.
 type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
@@ -80,6 +86,8 @@ type Options struct {
 	Booking    *booking.Store
 	Classifier Classifier
 	Drafter    Drafter
+	// Extractor reads the dates a booking request asks for; nil uses the offline one.
+	Extractor Extractor
 	// Senders deliver replies by channel. The portal needs none: its customers read
 	// replies from the database, so storing the message is the delivery.
 	Senders map[channels.Kind]Sender
@@ -115,7 +123,7 @@ type queries struct {
 	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
-	UpdateDelivery                                                                                            string
+	UpdateDelivery, RecentMessages                                                                            string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.
@@ -128,6 +136,9 @@ func New(opts Options) (*Service, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Extractor == nil {
+		opts.Extractor = ai.OfflineExtractor{}
 	}
 	if opts.MaxMessage == 0 {
 		opts.MaxMessage = 16384

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -61,7 +62,11 @@ func (s *Service) slotOffer(ctx context.Context, ws Workspace, text string, now 
 	loc := ws.Location()
 	// The asked-for span: the first date or time the message names, else the next week.
 	want := ai.TimeRange{Start: now, End: now.AddDate(0, 0, 7)}
-	if dates := ai.ExtractEntities(text, now, ws.PhoneRegion).Dates; len(dates) > 0 {
+	ents, err := s.Extractor.Extract(ctx, text, now, ws.PhoneRegion)
+	if err != nil {
+		return nil, 0, fmt.Errorf("conversation: extract dates: %w", err)
+	}
+	if dates := ents.Dates; len(dates) > 0 {
 		want = dates[0]
 		offer.Asked = want.Text
 		if !want.End.After(want.Start) {

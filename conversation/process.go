@@ -50,7 +50,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 	var d proposal
 	if strings.TrimSpace(text) == "" && files > 0 {
 		d = fileReceived(ws, files)
-	} else if d, err = s.replyTo(ctx, ws, convID, contactID, text, contactName); err != nil {
+	} else if d, err = s.replyTo(ctx, ws, convID, a.MessageID, contactID, text, contactName); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
@@ -163,12 +163,22 @@ type proposal struct {
 }
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.
-func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text, contactName string) (proposal, error) {
+func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
 	cls, err := s.Classifier.Classify(ctx, text)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
 	results, err := s.Knowledge.Search(ctx, s.Pool, ws.ID, text+" "+ai.SearchHint(cls.Intent), 3)
+	if errors.Is(err, ai.ErrProviderFailed) {
+		// The embedding model is down: answer without sources (the drafter then hands
+		// the question to a person) rather than leave the customer waiting.
+		s.Log.Warn("knowledge search failed; drafting without sources", "workspace_id", ws.ID, "error", err)
+		results, err = nil, nil
+	}
+	if err != nil {
+		return proposal{}, err
+	}
+	history, err := s.history(ctx, ws.ID, convID, msgID)
 	if err != nil {
 		return proposal{}, err
 	}
@@ -186,6 +196,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text
 		Intent:      cls,
 		Hours:       map[time.Weekday][]string{},
 		Now:         s.Now().In(ws.Location()),
+		History:     history,
 	}
 	for day, windows := range hours {
 		for _, win := range windows {
@@ -236,4 +247,36 @@ func (s *Service) autoSend(ws Workspace, d proposal) bool {
 	default:
 		return false
 	}
+}
+
+// historyTurns is how many earlier messages a drafter reads.
+const historyTurns = 10
+
+// history is the conversation before message msgID, oldest first.
+func (s *Service) history(ctx context.Context, ws, convID, msgID int64) ([]ai.Turn, error) {
+	if convID == 0 {
+		return nil, nil // a preview has no conversation
+	}
+	rows, err := s.Pool.Query(ctx, s.q.RecentMessages, ws, convID, msgID, historyTurns)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
+	}
+	defer rows.Close()
+	var turns []ai.Turn
+	for rows.Next() {
+		var direction, text string
+		if err := rows.Scan(&direction, &text); err != nil {
+			return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
+		}
+		role := ai.TurnCustomer
+		if direction == "outbound" {
+			role = ai.TurnBusiness
+		}
+		turns = append(turns, ai.Turn{Role: role, Text: text})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
+	}
+	slices.Reverse(turns)
+	return turns, nil
 }

@@ -296,3 +296,11 @@ WHERE workspace_id = $1 AND channel = $2 AND direction = 'outbound' AND external
     < (CASE $4::text WHEN 'queued' THEN 1 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
        WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 4 WHEN 'undelivered' THEN 4 ELSE 0 END)
 RETURNING id, conversation_id;
+
+-- name: RecentMessages
+-- The conversation before a message, newest first: what a drafter reads for context.
+SELECT direction, text
+FROM messages
+WHERE workspace_id = $1 AND conversation_id = $2 AND id < $3 AND text <> ''
+ORDER BY id DESC
+LIMIT $4;

@@ -16,7 +16,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/frontdesk/frontdesk/admin"
-	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
@@ -71,8 +70,11 @@ type appOptions struct {
 func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOptions) (*app, error) {
 	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{}), workers: opts.workers}
 	a.events = live.NewPublisher(pool, log)
-	var err error
-	if a.knowledge, err = knowledge.NewStore(); err != nil {
+	m, err := newModels(cfg.OpenAI, &lazyVoice{log: log.With("component", "voice")}, log)
+	if err != nil {
+		return nil, err
+	}
+	if a.knowledge, err = m.knowledgeStore(); err != nil {
 		return nil, err
 	}
 	if a.booking, err = booking.NewStore(); err != nil {
@@ -104,8 +106,8 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
-		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
-		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: &lazyVoice{log: log.With("component", "voice")},
+		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
+		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
 		Senders: map[channels.Kind]conversation.Sender{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -32,6 +33,105 @@ type Config struct {
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
+	OpenAI   OpenAI
+}
+
+// Off is the model name that keeps a capability on the offline provider.
+const Off = "off"
+
+// OpenAI configures an OpenAI-compatible model provider (OpenAI, DeepSeek, Ollama, vLLM,
+// llama.cpp's server). It is used when APIKey or BaseURL is set; each capability whose
+// model is "off" (or, after Load, empty) stays offline.
+type OpenAI struct {
+	APIKey  string `env:"OPENAI_API_KEY"`
+	BaseURL string `env:"OPENAI_BASE_URL"`
+	// ChatModel drafts replies; ClassifyModel and ExtractModel default to it.
+	ChatModel     string `env:"OPENAI_CHAT_MODEL" envDefault:"gpt-4o-mini"`
+	ClassifyModel string `env:"OPENAI_CLASSIFY_MODEL"`
+	ExtractModel  string `env:"OPENAI_EXTRACT_MODEL"`
+	// EmbeddingModel is off unless set: changing it re-embeds the whole knowledge base.
+	EmbeddingModel  string `env:"OPENAI_EMBEDDING_MODEL" envDefault:"off"`
+	EmbeddingDim    int    `env:"OPENAI_EMBEDDING_DIM" envDefault:"1536"`
+	TranscribeModel string `env:"OPENAI_TRANSCRIBE_MODEL" envDefault:"whisper-1"`
+	// Timeout bounds one attempt of one call; Retries more attempts follow a 429 or 5xx.
+	Timeout   time.Duration `env:"OPENAI_TIMEOUT" envDefault:"20s"`
+	Retries   int           `env:"OPENAI_MAX_RETRIES" envDefault:"2"`
+	MaxTokens int           `env:"OPENAI_MAX_TOKENS" envDefault:"1000"`
+}
+
+// Enabled reports whether the provider is configured at all.
+func (o OpenAI) Enabled() bool { return o.APIKey != "" || o.BaseURL != "" }
+
+// resolve fills the models that default to the chat model and turns "off" into "".
+func (o *OpenAI) resolve() {
+	if o.ClassifyModel == "" {
+		o.ClassifyModel = o.ChatModel
+	}
+	if o.ExtractModel == "" {
+		o.ExtractModel = o.ChatModel
+	}
+	for _, m := range []*string{&o.ChatModel, &o.ClassifyModel, &o.ExtractModel, &o.EmbeddingModel, &o.TranscribeModel} {
+		if strings.EqualFold(strings.TrimSpace(*m), Off) {
+			*m = ""
+		}
+	}
+}
+
+// embeddingModelName is what knowledge accepts as a model name (it is written into SQL).
+var embeddingModelName = regexp.MustCompile(`^[A-Za-z0-9._:/-]+$`) //nolint:gochecknoglobals // read-only pattern
+
+func (o OpenAI) validate() []error {
+	if !o.Enabled() {
+		return nil
+	}
+	var errs []error
+	if o.BaseURL != "" {
+		u, err := url.Parse(o.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("OPENAI_BASE_URL %q must be an http(s) URL", redactURL(o.BaseURL)))
+		}
+	}
+	if o.EmbeddingModel != "" && o.EmbeddingModel != Off {
+		if !embeddingModelName.MatchString(o.EmbeddingModel) {
+			errs = append(errs, fmt.Errorf("OPENAI_EMBEDDING_MODEL %q may only hold letters, digits and . _ : / -", o.EmbeddingModel))
+		}
+		if o.EmbeddingDim < 1 || o.EmbeddingDim > 16000 {
+			errs = append(errs, errors.New("OPENAI_EMBEDDING_DIM must be between 1 and 16000 (pgvector's limit)"))
+		}
+	}
+	if o.Timeout <= 0 {
+		errs = append(errs, errors.New("OPENAI_TIMEOUT must be positive"))
+	}
+	if o.Retries < 0 || o.Retries > 10 {
+		errs = append(errs, errors.New("OPENAI_MAX_RETRIES must be between 0 and 10"))
+	}
+	if o.MaxTokens < 16 {
+		errs = append(errs, errors.New("OPENAI_MAX_TOKENS must be at least 16"))
+	}
+	return errs
+}
+
+// String prints the provider's settings with the key redacted.
+func (o OpenAI) String() string {
+	if !o.Enabled() {
+		return "OPENAI=(off: offline models)"
+	}
+	key := "(unset)"
+	if o.APIKey != "" {
+		key = "(set)"
+	}
+	base := "(OpenAI)"
+	if o.BaseURL != "" {
+		base = redactURL(o.BaseURL)
+	}
+	show := func(m string) string {
+		if m == "" {
+			return Off
+		}
+		return m
+	}
+	return fmt.Sprintf("OPENAI_API_KEY=%s OPENAI_BASE_URL=%s OPENAI_CHAT_MODEL=%s OPENAI_CLASSIFY_MODEL=%s OPENAI_EXTRACT_MODEL=%s OPENAI_EMBEDDING_MODEL=%s OPENAI_TRANSCRIBE_MODEL=%s",
+		key, base, show(o.ChatModel), show(o.ClassifyModel), show(o.ExtractModel), show(o.EmbeddingModel), show(o.TranscribeModel))
 }
 
 // Load reads the environment and fills in the defaults that depend on other fields.
@@ -51,6 +151,7 @@ func Load() (Config, error) {
 		}
 		c.MediaURL = "file://" + filepath.ToSlash(dir) + "?create_dir=1"
 	}
+	c.OpenAI.resolve()
 	return c, c.Validate()
 }
 
@@ -64,8 +165,11 @@ func nameVariables(err error) error {
 	for _, e := range agg.Errors {
 		var pe env.ParseError
 		if errors.As(e, &pe) {
-			if f, ok := reflect.TypeFor[Config]().FieldByName(pe.Name); ok {
-				e = fmt.Errorf("%s must be a valid %s: %w", f.Tag.Get("env"), pe.Type, pe.Err)
+			for _, t := range []reflect.Type{reflect.TypeFor[Config](), reflect.TypeFor[OpenAI]()} {
+				if f, ok := t.FieldByName(pe.Name); ok && f.Tag.Get("env") != "" {
+					e = fmt.Errorf("%s must be a valid %s: %w", f.Tag.Get("env"), pe.Type, pe.Err)
+					break
+				}
 			}
 		}
 		out = append(out, e)
@@ -100,6 +204,7 @@ func (c Config) Validate() error {
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
 	}
+	errs = append(errs, c.OpenAI.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -116,8 +221,8 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s",
-		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL))
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s %s",
+		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.OpenAI)
 }
 
 // redactURL hides a URL's password (an S3-compatible store's credentials).

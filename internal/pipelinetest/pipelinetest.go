@@ -44,6 +44,12 @@ type Options struct {
 	Senders     map[channels.Kind]conversation.Sender
 	Fetchers    map[channels.Kind]conversation.Fetcher
 	Transcriber conversation.Transcriber
+	// Classifier, Drafter and Extractor replace the offline models when set.
+	Classifier conversation.Classifier
+	Drafter    conversation.Drafter
+	Extractor  conversation.Extractor
+	// Embedder replaces the knowledge base's offline embedder when set.
+	Embedder knowledge.Embedder
 }
 
 // Key is the FRONTDESK_SECRET_KEY the tests seal credentials with.
@@ -67,7 +73,13 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	if configure != nil {
 		configure(p, &opts)
 	}
-	kb, err := knowledge.NewStore()
+	if opts.Classifier == nil {
+		opts.Classifier = ai.OfflineClassifier{}
+	}
+	if opts.Drafter == nil {
+		opts.Drafter = ai.OfflineDrafter{}
+	}
+	kb, err := knowledge.New(knowledge.Options{Embedder: opts.Embedder})
 	require.NoError(t, err)
 	bk, err := booking.NewStore()
 	require.NoError(t, err)
@@ -77,7 +89,7 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	p.Conv, err = conversation.New(conversation.Options{
 		Rules: p.Rules,
 		Pool: p.Pool, Log: log, Knowledge: kb, Booking: bk,
-		Classifier: ai.OfflineClassifier{}, Drafter: ai.OfflineDrafter{},
+		Classifier: opts.Classifier, Drafter: opts.Drafter, Extractor: opts.Extractor,
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
 		SendRetry: func(int) time.Duration { return 50 * time.Millisecond },
 	})
