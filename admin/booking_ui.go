@@ -30,6 +30,7 @@ type calendarView struct {
 	ServiceForm              map[string]string
 	Errors                   map[string]string
 	Saved                    string
+	Google                   googleView
 }
 
 // weekStart is the Monday of the week of the local day d.
@@ -95,6 +96,9 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 	}
 	if v.Saved == "" {
 		v.Saved = c.Query("saved")
+	}
+	if v.Google, err = h.googleView(c); err != nil {
+		return err
 	}
 	return h.pages.Render(c, "calendar.html", fiber.Map{
 		"Title": "Calendar", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "calendar",

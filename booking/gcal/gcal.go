@@ -33,8 +33,8 @@ var queriesSQL string
 
 type queries struct {
 	GetConnection, HasConnection, ListConnections, UpsertConnection, SetCalendar, SaveToken string
-	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed    string
-	Failed, Synced, ListBusy, SetEventID, Timezone                                           string
+	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed   string
+	Failed, Synced, ListBusy, SetEventID, Timezone                                          string
 }
 
 // Google's endpoints, used unless Config overrides them.
@@ -126,8 +126,22 @@ func New(opts Options) (*Sync, error) {
 	return g, nil
 }
 
-// Configured reports whether owners can connect a calendar.
+// Configured reports whether an OAuth client is set.
 func (g *Sync) Configured() bool { return g.Config.Configured() }
+
+// Ready says why owners cannot connect a calendar yet, or nil when they can.
+func (g *Sync) Ready() error {
+	if !g.Configured() {
+		return ErrNotConfigured
+	}
+	if !g.Box.Ready() {
+		return secret.ErrNoKey
+	}
+	return nil
+}
+
+// RedirectURL is the callback address to register with Google.
+func (g *Sync) RedirectURL() string { return g.Config.RedirectURL }
 
 // Attach gives the Sync the River client it queues jobs with.
 func (g *Sync) Attach(c *river.Client[pgx.Tx]) { g.jobs = c }
