@@ -62,7 +62,10 @@ func setup(t *testing.T) *testBundle {
 	var err error
 	b.ny, err = time.LoadLocation("America/New_York")
 	require.NoError(t, err)
-	clock := func() time.Time { return now }
+	// The clock runs from now, so changes here and in Google are ordered as they happen.
+	began := time.Now()
+	clock := func() time.Time { return now.Add(time.Since(began)) }
+	b.fake.Now = clock
 	bk, err := booking.NewStore()
 	require.NoError(t, err)
 	b.bk = bk.WithClock(clock)
@@ -361,6 +364,18 @@ func TestPull(t *testing.T) {
 	require.Contains(t, titles, "Cancelled in Google Calendar: Check-up for Jane Doe on Mon 14 Dec 12:00")
 	require.Contains(t, titles, "that time is taken here")
 	require.Len(t, b.notes.all(), 3)
+
+	t.Run("ChangedHereWins", func(t *testing.T) {
+		// Moved here; before its push, a sync lists the event as Google last had it.
+		b.fake.Move(EventID(b.ws, blocked.ID), "2026-12-14T15:30:00-05:00", "2026-12-14T16:00:00-05:00")
+		_, err := b.bk.Reschedule(ctx, b.pool, b.ws, blocked.ID, b.ny, b.at(9, 30))
+		require.NoError(t, err)
+		require.NoError(t, b.g.SyncNow(ctx, b.ws))
+		require.True(t, b.appointment(t, blocked.ID).Start.Equal(b.at(9, 30)), "the newer change, made here, stays")
+		require.Len(t, b.notes.all(), 3, "and nothing is reported")
+		b.pushAll(t)
+		require.Equal(t, "2026-12-14T09:30:00-05:00", b.fake.Event(EventID(b.ws, blocked.ID)).Start)
+	})
 
 	t.Run("GoneMeansFullResync", func(t *testing.T) {
 		b.fake.ExpireSyncTokens()

@@ -177,6 +177,9 @@ func (g *Sync) apply(ctx context.Context, ws int64, ev *calendar.Event) error {
 	if err1 != nil || err2 != nil || (start.Equal(appt.Start) && end.Equal(appt.End)) {
 		return nil
 	}
+	if updated, err := time.Parse(time.RFC3339, ev.Updated); err == nil && !updated.After(appt.UpdatedAt) {
+		return nil // changed here since: the push on its way will update the event
+	}
 	when := start.In(loc).Format("Mon 2 Jan 15:04")
 	_, err = g.Booking.MoveTo(ctx, g.Pool, ws, id, start, end)
 	switch {

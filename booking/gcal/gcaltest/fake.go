@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Request is one call the fake received.
@@ -29,6 +30,7 @@ type Event struct {
 	ID, Status, Summary string
 	Start, End          string // RFC 3339 dateTime
 	TimeZone            string
+	Updated             time.Time
 	version             int
 }
 
@@ -40,6 +42,8 @@ type Fake struct {
 	Busy [][2]string
 	// Down makes every Calendar API call answer 503.
 	Down bool
+	// Now stamps events' "updated" time (default time.Now).
+	Now func() time.Time
 	// ExpiresIn is the lifetime given to access tokens, in seconds (a few seconds means
 	// "already expired" to the oauth2 package, which refreshes 10 s early).
 	ExpiresIn int
@@ -54,7 +58,7 @@ type Fake struct {
 
 // New starts the fake; it stops when the test ends.
 func New(t testing.TB) *Fake {
-	f := &Fake{events: map[string]*Event{}, expired: map[string]bool{}, ExpiresIn: 3600}
+	f := &Fake{events: map[string]*Event{}, expired: map[string]bool{}, ExpiresIn: 3600, Now: time.Now}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", f.token)
 	mux.HandleFunc("POST /calendar/v3/freeBusy", f.api(f.freeBusy))
@@ -104,7 +108,7 @@ func (f *Fake) Move(id, start, end string) {
 	defer f.mu.Unlock()
 	e := f.events[id]
 	f.version++
-	e.Start, e.End, e.version = start, end, f.version
+	e.Start, e.End, e.version, e.Updated = start, end, f.version, f.Now()
 }
 
 // Delete deletes an event as the owner would in Google Calendar.
@@ -112,7 +116,7 @@ func (f *Fake) Delete(id string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.version++
-	f.events[id].Status, f.events[id].version = "cancelled", f.version
+	f.events[id].Status, f.events[id].version, f.events[id].Updated = "cancelled", f.version, f.Now()
 }
 
 // Add adds an event that is not frontdesk's.
@@ -120,7 +124,7 @@ func (f *Fake) Add(id, start, end string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.version++
-	f.events[id] = &Event{ID: id, Status: "confirmed", Summary: "Dentist's own", Start: start, End: end, version: f.version}
+	f.events[id] = &Event{ID: id, Status: "confirmed", Summary: "Dentist's own", Start: start, End: end, version: f.version, Updated: f.Now()}
 }
 
 // ExpireSyncTokens makes every sync token handed out so far answer 410 Gone.
@@ -216,7 +220,7 @@ func dateTime(v any) (string, string) {
 }
 
 func (e *Event) json() map[string]any {
-	return map[string]any{"id": e.ID, "status": e.Status, "summary": e.Summary,
+	return map[string]any{"id": e.ID, "status": e.Status, "summary": e.Summary, "updated": e.Updated.UTC().Format(time.RFC3339Nano),
 		"start": map[string]string{"dateTime": e.Start, "timeZone": e.TimeZone},
 		"end":   map[string]string{"dateTime": e.End, "timeZone": e.TimeZone}}
 }
@@ -233,7 +237,7 @@ func (f *Fake) insert(w http.ResponseWriter, _ *http.Request, body map[string]an
 		return
 	}
 	f.version++
-	e := &Event{ID: id, Status: "confirmed", version: f.version}
+	e := &Event{ID: id, Status: "confirmed", version: f.version, Updated: f.Now()}
 	e.Summary, _ = body["summary"].(string)
 	e.Start, e.TimeZone = dateTime(body["start"])
 	e.End, _ = dateTime(body["end"])
@@ -250,7 +254,7 @@ func (f *Fake) patch(w http.ResponseWriter, r *http.Request, body map[string]any
 		return
 	}
 	f.version++
-	e.version = f.version
+	e.version, e.Updated = f.version, f.Now()
 	if s, ok := body["summary"].(string); ok {
 		e.Summary = s
 	}
@@ -274,7 +278,7 @@ func (f *Fake) delete(w http.ResponseWriter, r *http.Request, _ map[string]any) 
 		apiError(w, http.StatusGone, "deleted")
 	default:
 		f.version++
-		e.Status, e.version = "cancelled", f.version
+		e.Status, e.version, e.Updated = "cancelled", f.version, f.Now()
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
