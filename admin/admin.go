@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/booking/gcal"
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
@@ -38,6 +39,8 @@ type Options struct {
 	// Pairing links WhatsApp accounts by QR code; nil means WhatsApp is unavailable.
 	Pairing Pairer
 	Booking        *booking.Store
+	// Google connects the calendar to Google Calendar; nil hides it.
+	Google *gcal.Sync
 	Hub            *live.Hub
 	Assets         *webui.Assets
 	Log            *slog.Logger
@@ -94,6 +97,10 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/calendar/hours", h.saveHoursUI)
 	ui.Post("/calendar/settings", h.saveBookingSettingsUI)
 	ui.Post("/calendar/appointments/:id<int>/cancel", h.cancelAppointmentUI)
+	ui.Post("/calendar/google/connect", h.googleConnect)
+	ui.Get("/calendar/google/callback", h.googleCallback)
+	ui.Post("/calendar/google/calendar", h.googleSetCalendar)
+	ui.Post("/calendar/google/disconnect", h.googleDisconnect)
 	ui.Get("/channels", h.channelsPage)
 	ui.Post("/channels", h.addChannelUI)
 	ui.Post("/channels/:id<int>/delete", h.deleteChannelUI)

@@ -201,16 +201,23 @@ func (h *Handler) apiSetAvailability(c *fiber.Ctx) error {
 }
 
 type settingsBody struct {
-	MinNoticeMinutes *int `json:"min_notice_minutes"`
-	HorizonDays      *int `json:"horizon_days"`
-	SlotStepMinutes  *int `json:"slot_step_minutes"`
+	MinNoticeMinutes *int  `json:"min_notice_minutes"`
+	HorizonDays      *int  `json:"horizon_days"`
+	SlotStepMinutes  *int  `json:"slot_step_minutes"`
+	ReminderMinutes  []int `json:"reminder_minutes"`
+}
+
+// settingsJSON is the booking settings with the reminder times (minutes before).
+type settingsJSON struct {
+	booking.Settings
+	ReminderMinutes []int `json:"reminder_minutes"`
 }
 
 // apiSetSettings saves the settings given; those left out keep their values.
 func (h *Handler) apiSetSettings(c *fiber.Ctx) error {
 	var b settingsBody
 	if err := c.BodyParser(&b); err != nil {
-		return badJSON(`{"min_notice_minutes": 120, "horizon_days": 60, "slot_step_minutes": 15}`)
+		return badJSON(`{"min_notice_minutes": 120, "horizon_days": 60, "slot_step_minutes": 15, "reminder_minutes": [1440, 60]}`)
 	}
 	ws := workspaceID(c)
 	st, err := h.Booking.Settings(c.UserContext(), h.Pool, ws)
@@ -228,7 +235,17 @@ func (h *Handler) apiSetSettings(c *fiber.Ctx) error {
 	if err := h.Booking.SetSettings(c.UserContext(), h.Pool, ws, st); err != nil {
 		return err
 	}
-	return c.JSON(st)
+	// reminder_minutes left out keeps the reminders; [] turns them off.
+	if b.ReminderMinutes != nil {
+		if err := h.Booking.SetReminders(c.UserContext(), h.Pool, ws, b.ReminderMinutes); err != nil {
+			return err
+		}
+	}
+	rem, err := h.Booking.Reminders(c.UserContext(), h.Pool, ws)
+	if err != nil {
+		return err
+	}
+	return c.JSON(settingsJSON{Settings: st, ReminderMinutes: rem})
 }
 
 // knownService checks a service id of a request; an unknown service is bad input

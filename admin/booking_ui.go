@@ -24,11 +24,13 @@ type calendarView struct {
 	Services                 []serviceJSON
 	Hours                    []hoursRow
 	Settings                 booking.Settings
+	Reminders                string // minutes before, "1440, 60"
 	settingsGiven            bool
 	Appointments             []booking.Appointment
 	ServiceForm              map[string]string
 	Errors                   map[string]string
 	Saved                    string
+	Google                   googleView
 }
 
 // weekStart is the Monday of the week of the local day d.
@@ -76,6 +78,11 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 		if v.Settings, err = h.Booking.Settings(ctx, h.Pool, ws); err != nil {
 			return err
 		}
+		rem, err := h.Booking.Reminders(ctx, h.Pool, ws)
+		if err != nil {
+			return err
+		}
+		v.Reminders = joinMinutes(rem)
 	}
 	v.Appointments, err = h.Booking.Appointments(ctx, h.Pool, ws, localMidnight(week, loc), localMidnight(week.AddDate(0, 0, 7), loc))
 	if err != nil {
@@ -89,6 +96,9 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 	}
 	if v.Saved == "" {
 		v.Saved = c.Query("saved")
+	}
+	if v.Google, err = h.googleView(c); err != nil {
+		return err
 	}
 	return h.pages.Render(c, "calendar.html", fiber.Map{
 		"Title": "Calendar", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "calendar",
@@ -211,11 +221,25 @@ func (h *Handler) saveBookingSettingsUI(c *fiber.Ctx) error {
 		return n
 	}
 	st := booking.Settings{MinNoticeMinutes: num("min_notice_minutes"), HorizonDays: num("horizon_days"), SlotStepMinutes: num("slot_step_minutes")}
-	v := calendarView{Settings: st, settingsGiven: true}
+	raw := strings.TrimSpace(c.FormValue("reminder_minutes"))
+	v := calendarView{Settings: st, Reminders: raw, settingsGiven: true}
+	reminders, err := splitMinutes(raw)
+	if err != nil {
+		bad["reminder_minutes"] = err.Error()
+	}
 	if len(bad) > 0 {
 		return h.refused(c, bad, v)
 	}
-	if err := h.Booking.SetSettings(c.UserContext(), h.Pool, workspaceID(c), st); err != nil {
+	err = pgx.BeginFunc(c.UserContext(), h.Pool, func(tx pgx.Tx) error {
+		if err := h.Booking.SetSettings(c.UserContext(), tx, workspaceID(c), st); err != nil {
+			return err
+		}
+		if c.Request().PostArgs().Has("reminder_minutes") {
+			return h.Booking.SetReminders(c.UserContext(), tx, workspaceID(c), reminders)
+		}
+		return nil
+	})
+	if err != nil {
 		return h.refused(c, err, v)
 	}
 	return c.Redirect("/admin/calendar?saved=settings", fiber.StatusSeeOther)
@@ -231,4 +255,26 @@ func (h *Handler) cancelAppointmentUI(c *fiber.Ctx) error {
 		back += "&week=" + d.Format(time.DateOnly)
 	}
 	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+// joinMinutes shows reminder times as the form takes them: "1440, 60".
+func joinMinutes(mins []int) string {
+	parts := make([]string, len(mins))
+	for i, m := range mins {
+		parts[i] = strconv.Itoa(m)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// splitMinutes reads "1440, 60" (or "" for none).
+func splitMinutes(raw string) ([]int, error) {
+	out := []int{}
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, errors.New("whole numbers of minutes before, separated by commas, such as 1440, 60")
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ type Appointment struct {
 	Sequence     int       `json:"sequence"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// ConversationID is the conversation it was booked in (0: booked by staff).
+	ConversationID int64 `json:"conversation_id,omitempty"`
+	// GoogleEventID is its event in the connected Google Calendar, once pushed.
+	GoogleEventID string `json:"google_event_id,omitempty"`
 }
 
 // AlternativesLimit is how many free slots a lost booking offers instead.
@@ -55,6 +60,7 @@ func (s *Store) AvailableSlots(ctx context.Context, db database.DBTX, ws int64, 
 	if err != nil {
 		return nil, err
 	}
+	s.refreshBusy(ctx, ws)
 	return s.freeSlots(ctx, db, ws, loc, sv, first, last, limit, 0)
 }
 
@@ -95,6 +101,9 @@ func (s *Store) freeSlots(ctx context.Context, db database.DBTX, ws int64, loc *
 	if err != nil {
 		return nil, err
 	}
+	if scheds, _, err = s.withExternal(ctx, db, ws, loc, scheds, first, last); err != nil {
+		return nil, err
+	}
 	return FreeSlots(q, scheds), nil
 }
 
@@ -115,14 +124,20 @@ func (s *Store) candidates(ctx context.Context, db database.DBTX, ws int64, loc 
 	if err != nil {
 		return nil, err
 	}
+	// Time the external calendar holds is not on offer at all; appointments only hold
+	// it for now, and a lost race for it gets alternatives.
+	_, external, err := s.withExternal(ctx, db, ws, loc, nil, day, day)
+	if err != nil {
+		return nil, err
+	}
 	var free, held []int64
 	for _, sc := range scheds {
 		busy := sc.Busy
-		sc.Busy = nil
+		sc.Busy = external
 		if !startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			continue
 		}
-		sc.Busy = busy
+		sc.Busy = append(slices.Clip(busy), external...)
 		if startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			free = append(free, sc.ResourceID)
 		} else {
@@ -178,6 +193,9 @@ type BookRequest struct {
 	Start       time.Time
 	Location    *time.Location // the workspace's time zone
 	Notes       string
+	// ConversationID is the conversation the customer booked in, where reminders go
+	// (0: none, e.g. booked by staff).
+	ConversationID int64
 }
 
 // Book makes an appointment at a start the calendar offers, on the first resource of
@@ -192,6 +210,7 @@ func (s *Store) Book(ctx context.Context, db TxBeginner, r BookRequest) (Appoint
 	if len(r.Notes) > 2000 {
 		return Appointment{}, ValidationError{"notes": "must be at most 2000 characters"}
 	}
+	s.refreshBusy(ctx, r.WorkspaceID)
 	resources, err := s.candidates(ctx, db, r.WorkspaceID, r.Location, sv, r.Start, 0)
 	if err != nil {
 		return Appointment{}, err
@@ -203,8 +222,15 @@ func (s *Store) Book(ctx context.Context, db TxBeginner, r BookRequest) (Appoint
 			if _, err := tx.Exec(ctx, s.q.LockResource, r.WorkspaceID, res); err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, s.q.InsertAppointment, r.WorkspaceID, res, sv.ID, r.ContactID, r.Start, end,
-				sv.BufferBeforeMinutes, sv.BufferAfterMinutes, strings.TrimSpace(r.Notes), s.now()).Scan(&id)
+			var conv *int64
+			if r.ConversationID != 0 {
+				conv = &r.ConversationID
+			}
+			if err := tx.QueryRow(ctx, s.q.InsertAppointment, r.WorkspaceID, res, sv.ID, r.ContactID, r.Start, end,
+				sv.BufferBeforeMinutes, sv.BufferAfterMinutes, strings.TrimSpace(r.Notes), s.now(), conv).Scan(&id); err != nil {
+				return err
+			}
+			return s.changed(ctx, tx, r.WorkspaceID, id, Booked)
 		})
 		if isExclusion(err) {
 			continue
@@ -232,6 +258,7 @@ func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc
 	if err != nil {
 		return a, err
 	}
+	s.refreshBusy(ctx, ws)
 	resources, err := s.candidates(ctx, db, ws, loc, sv, start, id)
 	if err != nil {
 		return a, err
@@ -253,7 +280,10 @@ func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc
 			if err == nil && tag.RowsAffected() == 0 {
 				err = fmt.Errorf("booking: appointment %d was cancelled meanwhile: %w", id, ErrNotBookable)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return s.changed(ctx, tx, ws, id, Moved)
 		})
 		if isExclusion(err) {
 			continue
@@ -268,9 +298,49 @@ func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc
 
 // Cancel cancels a booked appointment and frees its time. Cancelling one that is no
 // longer booked changes nothing and returns it as it is.
-func (s *Store) Cancel(ctx context.Context, db database.DBTX, ws, id int64) (Appointment, error) {
-	if _, err := db.Exec(ctx, s.q.CancelAppointment, ws, id, s.now()); err != nil {
+func (s *Store) Cancel(ctx context.Context, db TxBeginner, ws, id int64) (Appointment, error) {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, s.q.CancelAppointment, ws, id, s.now())
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return s.changed(ctx, tx, ws, id, Cancelled)
+	})
+	if err != nil {
 		return Appointment{}, fmt.Errorf("booking: cancel appointment %d: %w", id, err)
+	}
+	return s.Appointment(ctx, db, ws, id)
+}
+
+// MoveTo moves a booked appointment to start–end on its own resource, as decided
+// outside the slot grid (the owner moved its event in Google Calendar). A time that
+// overlaps another appointment is ErrSlotTaken, and the appointment stays as it was.
+func (s *Store) MoveTo(ctx context.Context, db TxBeginner, ws, id int64, start, end time.Time) (Appointment, error) {
+	if !end.After(start) {
+		return Appointment{}, fmt.Errorf("%w: the appointment ends before it starts", ErrInvalid)
+	}
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		a, err := s.Appointment(ctx, tx, ws, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, s.q.LockResource, ws, a.ResourceID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, s.q.MoveAppointmentTo, ws, id, start, end, s.now())
+		if err == nil && tag.RowsAffected() == 0 {
+			return fmt.Errorf("booking: appointment %d is %s: %w", id, a.Status, ErrNotBookable)
+		}
+		if err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, ws, id, Moved)
+	})
+	if isExclusion(err) {
+		return Appointment{}, fmt.Errorf("booking: move appointment %d: %w", id, ErrSlotTaken)
+	}
+	if err != nil {
+		return Appointment{}, fmt.Errorf("booking: move appointment %d: %w", id, err)
 	}
 	return s.Appointment(ctx, db, ws, id)
 }
@@ -278,7 +348,7 @@ func (s *Store) Cancel(ctx context.Context, db database.DBTX, ws, id int64) (App
 func scanAppointment(row pgx.Row) (Appointment, error) {
 	var a Appointment
 	err := row.Scan(&a.ID, &a.ResourceID, &a.ServiceID, &a.ServiceName, &a.ContactID, &a.ContactName, &a.ContactPhone,
-		&a.Status, &a.Start, &a.End, &a.Notes, &a.Sequence, &a.CreatedAt, &a.UpdatedAt)
+		&a.Status, &a.Start, &a.End, &a.Notes, &a.Sequence, &a.CreatedAt, &a.UpdatedAt, &a.ConversationID, &a.GoogleEventID)
 	return a, err
 }
 

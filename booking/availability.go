@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -187,4 +188,19 @@ func (s *Store) schedules(ctx context.Context, db database.DBTX, ws int64, loc *
 		out = append(out, sc)
 	}
 	return out, nil
+}
+
+// withExternal adds the connected calendar's busy time between the local days first and
+// last to every schedule: the calendar is the business's, so it holds every resource.
+func (s *Store) withExternal(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, scheds []Schedule, first, last time.Time) ([]Schedule, []Interval, error) {
+	from := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc)
+	to := time.Date(last.Year(), last.Month(), last.Day()+2, 0, 0, 0, 0, loc)
+	external, err := s.externalBusy(ctx, db, ws, from, to)
+	if err != nil || len(external) == 0 {
+		return scheds, external, err
+	}
+	for i := range scheds {
+		scheds[i].Busy = append(slices.Clip(scheds[i].Busy), external...)
+	}
+	return scheds, external, nil
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,17 +31,21 @@ type queries struct {
 	InsertService, LinkServiceResources, ListServices, GetService                 string
 	LockResource, ListBusy, InsertAppointment, MoveAppointment, CancelAppointment string
 	GetAppointment, ListAppointments                                              string
+	MoveAppointmentTo, ListExternalBusy, GetReminders, UpsertReminders            string
 }
 
 // Store reads and writes the calendar; every call is scoped by workspace.
 type Store struct {
-	q   queries
-	now func() time.Time
+	q     queries
+	now   func() time.Time
+	hooks []ChangeHook
+	busy  BusyRefresher
+	log   *slog.Logger
 }
 
 // NewStore loads the store's queries. It reads the time from time.Now; see WithClock.
 func NewStore() (*Store, error) {
-	s := &Store{now: time.Now}
+	s := &Store{now: time.Now, log: slog.Default()}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
 		return nil, fmt.Errorf("booking: %w", err)
 	}

@@ -94,10 +94,11 @@ SELECT pg_advisory_xact_lock(hashtextextended('frontdesk.booking:' || $1::bigint
 -- during is the appointment widened by the service's buffers: the exclusion constraint
 -- appointments_no_overlap refuses it when it overlaps another booked one of the resource.
 INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at,
-                          buffer_before_minutes, buffer_after_minutes, during, notes, created_at, updated_at)
+                          buffer_before_minutes, buffer_after_minutes, during, notes, created_at, updated_at,
+                          conversation_id)
 VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::int, $8::int,
         tstzrange($5::timestamptz - make_interval(mins => $7::int), $6::timestamptz + make_interval(mins => $8::int), '[)'),
-        $9, $10, $10)
+        $9, $10, $10, $11)
 RETURNING id;
 
 -- name: MoveAppointment
@@ -113,9 +114,40 @@ UPDATE appointments
 SET status = 'cancelled', cancelled_at = $3, updated_at = $3, sequence = sequence + 1
 WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
 
+-- name: MoveAppointmentTo
+-- A move decided elsewhere (the owner dragged the event in Google Calendar): the new
+-- start and end as given, on the same resource; the exclusion constraint still holds.
+UPDATE appointments
+SET starts_at = $3::timestamptz, ends_at = $4::timestamptz,
+    during = tstzrange($3::timestamptz - make_interval(mins => buffer_before_minutes),
+                       $4::timestamptz + make_interval(mins => buffer_after_minutes), '[)'),
+    sequence = sequence + 1, updated_at = $5
+WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
+
+-- name: ListExternalBusy
+-- The connected calendar's busy times between $2 and $3. A busy block that is exactly
+-- one of our own appointments is that appointment's event: it is held (or freed, once
+-- cancelled) by the appointment row, not here.
+SELECT b.starts_at, b.ends_at
+FROM calendar_busy b
+WHERE b.workspace_id = $1 AND b.starts_at < $3 AND b.ends_at > $2
+  AND NOT EXISTS (SELECT 1 FROM appointments a
+                  WHERE a.workspace_id = b.workspace_id AND a.google_event_id IS NOT NULL
+                    AND a.starts_at = b.starts_at AND a.ends_at = b.ends_at);
+
+-- name: GetReminders
+SELECT reminder_minutes FROM booking_settings WHERE workspace_id = $1;
+
+-- name: UpsertReminders
+INSERT INTO booking_settings (workspace_id, reminder_minutes, updated_at)
+VALUES ($1, $2, $3)
+ON CONFLICT (workspace_id) DO UPDATE
+SET reminder_minutes = EXCLUDED.reminder_minutes, updated_at = EXCLUDED.updated_at;
+
 -- name: GetAppointment
 SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
-       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at,
+       coalesce(a.conversation_id, 0), coalesce(a.google_event_id, '')
 FROM appointments a
 JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
 JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
@@ -124,7 +156,8 @@ WHERE a.workspace_id = $1 AND a.id = $2;
 -- name: ListAppointments
 -- Appointments that overlap [$2, $3), booked or not, earliest first.
 SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
-       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at,
+       coalesce(a.conversation_id, 0), coalesce(a.google_event_id, '')
 FROM appointments a
 JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
 JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id

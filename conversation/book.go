@@ -59,6 +59,7 @@ func (s *Service) bookPicked(ctx context.Context, tx pgx.Tx, ws Workspace, convI
 	} else {
 		appt, err = s.Booking.Book(ctx, tx, booking.BookRequest{
 			WorkspaceID: ws.ID, ServiceID: pick.offer.ServiceID, ContactID: contactID, Start: pick.start, Location: ws.Location(),
+			ConversationID: convID,
 		})
 	}
 	switch {

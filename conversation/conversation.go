@@ -124,6 +124,7 @@ type queries struct {
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
+	LatestConversation, InsertReminder                                                                        string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.
@@ -155,6 +156,7 @@ func (s *Service) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &processWorker{s: s})
 	river.AddWorker(w, &sendWorker{s: s})
 	river.AddWorker(w, &fetchWorker{s: s})
+	river.AddWorker(w, &reminderWorker{s: s})
 }
 
 // Attach gives the service the River client it enqueues jobs with.

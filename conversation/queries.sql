@@ -181,7 +181,7 @@ ORDER BY m.id
 LIMIT $5;
 
 -- name: ListDrafts
-SELECT id, conversation_id, message_id, content, original, intent, confidence, sources, provider,
+SELECT id, conversation_id, coalesce(message_id, 0), content, original, intent, confidence, sources, provider,
        needs_human, status, error, created_at
 FROM drafts
 WHERE workspace_id = $1 AND ($2 = '' OR status = $2) AND ($3 = 0 OR conversation_id = $3)
@@ -189,7 +189,7 @@ ORDER BY id DESC
 LIMIT $4;
 
 -- name: GetDraft
-SELECT id, conversation_id, message_id, content, original, intent, confidence, sources, provider,
+SELECT id, conversation_id, coalesce(message_id, 0), content, original, intent, confidence, sources, provider,
        needs_human, status, error, created_at
 FROM drafts
 WHERE workspace_id = $1 AND id = $2;
@@ -304,3 +304,19 @@ FROM messages
 WHERE workspace_id = $1 AND conversation_id = $2 AND id < $3 AND text <> ''
 ORDER BY id DESC
 LIMIT $4;
+
+-- name: LatestConversation
+-- The conversation a contact wrote in last, open ones first.
+SELECT id FROM conversations
+WHERE workspace_id = $1 AND contact_id = $2
+ORDER BY status = 'closed', last_message_at DESC, id DESC
+LIMIT 1;
+
+-- name: InsertReminder
+-- A reminder is a reply approved as written, with no inbound message behind it; its
+-- key makes a second one of the same reminder a no-op.
+INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
+                    sources, provider, needs_human, status, reminder_key)
+VALUES ($1, $2, NULL, $3, $3, 'reminder', 1, '[]', 'frontdesk', false, 'approved', $4)
+ON CONFLICT (workspace_id, reminder_key) WHERE reminder_key IS NOT NULL DO NOTHING
+RETURNING id;

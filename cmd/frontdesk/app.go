@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/admin"
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/booking/gcal"
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/media"
@@ -42,6 +43,7 @@ type app struct {
 	accounts  *admin.Accounts
 	knowledge *knowledge.Store
 	booking   *booking.Store
+	google    *gcal.Sync
 	portal    *portal.Store
 	channels  *accounts.Store
 	media     *media.Store
@@ -93,6 +95,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if a.channels, err = accounts.NewStore(box); err != nil {
 		return nil, err
 	}
+	if a.google, err = newGoogle(cfg, log, pool, box, a.booking); err != nil {
+		return nil, err
+	}
 	if a.media, err = media.Open(context.Background(), cfg.MediaURL); err != nil {
 		return nil, err
 	}
@@ -121,16 +126,20 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.twilio.Pipeline = a.conv
 	a.telegram.Conversations = a.conv
 	a.whatsapp.Conversations = a.conv
+	a.booking.OnChange(a.conv) // reminders
+	a.google.Notify = a.conv
 
 	workers := river.NewWorkers()
 	a.conv.AddWorkers(workers)
 	a.rules.AddWorkers(workers)
 	a.knowledge.AddWorkers(workers, pool, a.events, log)
+	a.google.AddWorkers(workers)
 	// River fetches at most every FetchCooldown (100 ms by default), MaxWorkers jobs at a
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown}
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.rules.PeriodicJobs()...)
+	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.google.PeriodicJobs()...)
 	if opts.workers {
 		riverCfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
@@ -140,6 +149,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.conv.Attach(a.jobs)
 	a.rules.Attach(a.jobs)
 	a.knowledge.Attach(a.jobs)
+	a.google.Attach(a.jobs)
 	a.hub = live.NewHub(pool, log)
 
 	secret := []byte(cfg.SecretKey)
@@ -154,7 +164,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Google: a.google, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {

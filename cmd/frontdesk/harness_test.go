@@ -27,7 +27,10 @@ type testServer struct {
 	stop func()
 }
 
-func startServer(t *testing.T) *testServer {
+func startServer(t *testing.T) *testServer { t.Helper(); return startServerWith(t, nil) }
+
+// startServerWith lets configure change the config first (nil: none).
+func startServerWith(t *testing.T, configure func(*config.Config)) *testServer {
 	t.Helper()
 	pool := dbtest.New(t)
 	addr := freeAddr(t)
@@ -37,6 +40,9 @@ func startServer(t *testing.T) *testServer {
 		SessionTTL: time.Hour, PortalLinkTTL: time.Hour, PortalTTL: time.Hour, MaxMessage: 4096,
 		PortalEvery: time.Minute, PortalBurst: 5, // slow refill: the rate-limit test must not race the clock
 		MediaURL: "file://" + t.TempDir(),
+	}
+	if configure != nil {
+		configure(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if testing.Verbose() {

@@ -33,7 +33,14 @@ type Config struct {
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
-	OpenAI   OpenAI
+	// Google Calendar's OAuth client; the redirect URL is FRONTDESK_BASE_URL +
+	// /admin/calendar/google/callback. The endpoints are Google's unless overridden.
+	GoogleClientID         string `env:"GOOGLE_CLIENT_ID"`
+	GoogleClientSecret     string `env:"GOOGLE_CLIENT_SECRET"`
+	GoogleAuthURL          string `env:"GOOGLE_OAUTH_AUTH_URL"`
+	GoogleTokenURL         string `env:"GOOGLE_OAUTH_TOKEN_URL"`
+	GoogleCalendarEndpoint string `env:"GOOGLE_CALENDAR_ENDPOINT"`
+	OpenAI                 OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.
@@ -134,6 +141,9 @@ func (o OpenAI) String() string {
 		key, base, show(o.ChatModel), show(o.ClassifyModel), show(o.ExtractModel), show(o.EmbeddingModel), show(o.TranscribeModel))
 }
 
+// GoogleRedirectURL is where Google sends the owner back after granting access.
+func (c Config) GoogleRedirectURL() string { return c.BaseURL + "/admin/calendar/google/callback" }
+
 // Load reads the environment and fills in the defaults that depend on other fields.
 func Load() (Config, error) {
 	var c Config
@@ -200,6 +210,9 @@ func (c Config) Validate() error {
 	}
 	if c.PortalEvery <= 0 || c.PortalBurst < 1 {
 		errs = append(errs, errors.New("FRONTDESK_PORTAL_POST_EVERY and FRONTDESK_PORTAL_POST_BURST must be positive"))
+	}
+	if (c.GoogleClientID == "") != (c.GoogleClientSecret == "") {
+		errs = append(errs, errors.New("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together"))
 	}
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))

@@ -68,3 +68,6 @@ func (b *Box) Open(sealed, context []byte) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// Ready reports whether the Box has a key to seal with.
+func (b *Box) Ready() bool { return b.aead != nil }

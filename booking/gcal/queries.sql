@@ -1,0 +1,63 @@
+-- name: GetConnection
+SELECT calendar_id, token, sync_token, status, last_error, busy_refreshed_at, synced_at, created_at
+FROM calendar_connections WHERE workspace_id = $1;
+
+-- name: HasConnection
+SELECT EXISTS (SELECT 1 FROM calendar_connections WHERE workspace_id = $1);
+
+-- name: ListConnections
+SELECT workspace_id FROM calendar_connections ORDER BY workspace_id;
+
+-- name: UpsertConnection
+-- A new token (or another calendar) starts sync afresh.
+INSERT INTO calendar_connections (workspace_id, calendar_id, token)
+VALUES ($1, $2, $3)
+ON CONFLICT (workspace_id) DO UPDATE
+SET calendar_id = EXCLUDED.calendar_id, token = EXCLUDED.token, sync_token = '', status = 'active',
+    last_error = '', busy_refreshed_at = NULL, synced_at = NULL;
+
+-- name: SetCalendar
+UPDATE calendar_connections
+SET calendar_id = $2, sync_token = '', busy_refreshed_at = NULL, synced_at = NULL
+WHERE workspace_id = $1;
+
+-- name: SaveToken
+UPDATE calendar_connections SET token = $2 WHERE workspace_id = $1;
+
+-- name: DeleteConnection
+DELETE FROM calendar_connections WHERE workspace_id = $1;
+
+-- name: ForgetEvents
+-- Disconnected: the events belong to a calendar we no longer write to.
+UPDATE appointments SET google_event_id = NULL WHERE workspace_id = $1 AND google_event_id IS NOT NULL;
+
+-- name: ClearBusy
+DELETE FROM calendar_busy WHERE workspace_id = $1;
+
+-- name: ClearBusyWindow
+DELETE FROM calendar_busy WHERE workspace_id = $1 AND starts_at < $3 AND ends_at > $2;
+
+-- name: InsertBusy
+INSERT INTO calendar_busy (workspace_id, starts_at, ends_at)
+VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING;
+
+-- name: BusyRefreshed
+UPDATE calendar_connections SET busy_refreshed_at = $2, status = 'active', last_error = '' WHERE workspace_id = $1;
+
+-- name: Failed
+UPDATE calendar_connections SET status = 'error', last_error = $2 WHERE workspace_id = $1;
+
+-- name: Synced
+UPDATE calendar_connections SET sync_token = $2, synced_at = $3, status = 'active', last_error = '' WHERE workspace_id = $1;
+
+-- name: ListBusy
+SELECT starts_at, ends_at FROM calendar_busy
+WHERE workspace_id = $1 AND starts_at < $3 AND ends_at > $2
+ORDER BY starts_at;
+
+-- name: SetEventID
+UPDATE appointments SET google_event_id = $3 WHERE workspace_id = $1 AND id = $2;
+
+-- name: Timezone
+SELECT timezone FROM workspaces WHERE id = $1;
