@@ -63,7 +63,11 @@ func (s *Service) lockDraft(ctx context.Context, tx pgx.Tx, ws, id int64) (locke
 
 // Approve approves a pending draft, edited or not, and queues its sending in the same
 // transaction. A draft already decided gets ErrDecided.
+//
+// The draft returned is as approved: the send job may change its status the moment the
+// transaction commits.
 func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
+	var out Draft
 	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		d, err := s.lockDraft(ctx, tx, dec.WorkspaceID, dec.DraftID)
 		if err != nil {
@@ -92,12 +96,13 @@ func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
 			return err
 		}
 		ev.add(live.Event{WorkspaceID: dec.WorkspaceID, Kind: "draft", ConversationID: d.conversationID, DraftID: d.id})
-		return nil
+		out, err = s.Draft(ctx, tx, dec.WorkspaceID, d.id)
+		return err
 	})
 	if err != nil {
 		return Draft{}, err
 	}
-	return s.Draft(ctx, s.Pool, dec.WorkspaceID, dec.DraftID)
+	return out, nil
 }
 
 // Reject discards a pending draft; nothing is sent.
