@@ -78,6 +78,12 @@ type ContactPage struct {
 // Pages is how many pages the search has.
 func (p ContactPage) Pages() int { return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage)) }
 
+// Prev and Next are the neighbouring page numbers, for links.
+func (p ContactPage) Prev() int { return p.Page - 1 }
+
+// Next is the following page number.
+func (p ContactPage) Next() int { return p.Page + 1 }
+
 // SearchContacts lists the workspace's contacts whose name, email or phone contains
 // query, a page (from 1) at a time.
 func (s *Service) SearchContacts(ctx context.Context, db database.DBTX, ws int64, query string, page int) (ContactPage, error) {
