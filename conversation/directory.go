@@ -135,6 +135,8 @@ func (s *Service) AllContacts(ctx context.Context, db database.DBTX, ws int64) (
 	return list, nil
 }
 
+// digitsOf is the digits of a typed number without a national trunk prefix, so
+// "07700 900123" finds +447700900123.
 func digitsOf(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -142,7 +144,7 @@ func digitsOf(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return strings.TrimLeft(b.String(), "0")
 }
 
 // Address is where a contact is reached on one channel.
