@@ -16,28 +16,27 @@ import (
 
 // report computes the analytics for the range in the request (?from=&to= or ?days=),
 // in the workspace's time zone.
-func (h *Handler) report(c *fiber.Ctx) (analytics.Report, analytics.Range, error) {
+func (h *Handler) report(c *fiber.Ctx) (analytics.Report, error) {
 	w, err := h.Conversations.Workspace(c.UserContext(), h.Pool, workspaceID(c))
 	if err != nil {
-		return analytics.Report{}, analytics.Range{}, err
+		return analytics.Report{}, err
 	}
 	loc, now := w.Location(), time.Now()
 	var r analytics.Range
 	if days := c.Query("days"); days != "" && c.Query("from") == "" && c.Query("to") == "" {
 		n, err := strconv.Atoi(days)
 		if err != nil || n < 1 || n > analytics.MaxDays {
-			return analytics.Report{}, r, validation.Error{"days": fmt.Sprintf("days must be a whole number from 1 to %d", analytics.MaxDays)}
+			return analytics.Report{}, validation.Error{"days": fmt.Sprintf("days must be a whole number from 1 to %d", analytics.MaxDays)}
 		}
 		r = analytics.LastDays(n, loc, now)
 	} else if r, err = analytics.ParseRange(c.Query("from"), c.Query("to"), loc, now); err != nil {
-		return analytics.Report{}, r, err
+		return analytics.Report{}, err
 	}
-	rep, err := h.analytics.Report(c.UserContext(), h.Pool, workspaceID(c), r)
-	return rep, r, err
+	return h.analytics.Report(c.UserContext(), h.Pool, workspaceID(c), r)
 }
 
 func (h *Handler) apiAnalytics(c *fiber.Ctx) error {
-	rep, _, err := h.report(c)
+	rep, err := h.report(c)
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func (h *Handler) apiAnalytics(c *fiber.Ctx) error {
 }
 
 func (h *Handler) analyticsCSV(c *fiber.Ctx) error {
-	rep, _, err := h.report(c)
+	rep, err := h.report(c)
 	if err != nil {
 		return err
 	}
@@ -77,13 +76,13 @@ func (h *Handler) analyticsPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := analyticsView{From: c.Query("from"), To: c.Query("to"), Presets: []int{7, 30, 90}}
-	rep, r, err := h.report(c)
+	rep, err := h.report(c)
 	var bad validation.Error
 	switch {
 	case errors.As(err, &bad):
 		// Show the fields' errors next to them, with the default range's figures.
 		v.Errors = bad
-		r = analytics.LastDays(analytics.DefaultDays, w.Location(), time.Now())
+		r := analytics.LastDays(analytics.DefaultDays, w.Location(), time.Now())
 		if rep, err = h.analytics.Report(c.UserContext(), h.Pool, w.ID, r); err != nil {
 			return err
 		}

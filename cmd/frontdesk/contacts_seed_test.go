@@ -72,7 +72,8 @@ func (s seeder) service(name string) int64 {
 func (s seeder) appointment(contact, service int64, status, notes string, start, created time.Time) int64 {
 	return s.id(`INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, status, starts_at, ends_at,
 		during, notes, created_at)
-		SELECT $1, r.id, $2, $3, $4, $5, $5 + interval '30 minutes', tstzrange($5, $5 + interval '30 minutes'), $6, $7
+		SELECT $1, r.id, $2, $3, $4, $5::timestamptz, $5::timestamptz + interval '30 minutes',
+			tstzrange($5::timestamptz, $5::timestamptz + interval '30 minutes'), $6, $7
 		FROM resources r WHERE r.workspace_id = $1 AND r.is_default RETURNING id`,
 		s.ws, service, contact, status, start, notes, created)
 }
