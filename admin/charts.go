@@ -37,10 +37,11 @@ const (
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
-// niceMax rounds a chart's top up to 1, 2 or 5 times a power of ten, at least 1.
+// niceMax rounds a chart's top up so its four gridlines fall on round numbers: a
+// multiple of 4 up to 8, else 1, 2 or 5 times a power of ten.
 func niceMax(v float64) float64 {
-	if v <= 1 {
-		return 1
+	if v <= 8 {
+		return math.Max(4, 4*math.Ceil(v/4))
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 2, 5, 10} {
