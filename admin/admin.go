@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/frontdesk/frontdesk/analytics"
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/booking/gcal"
 	"github.com/frontdesk/frontdesk/channels/accounts"
@@ -55,7 +56,8 @@ type Options struct {
 // Handler serves the admin UI and the owner API.
 type Handler struct {
 	Options
-	pages *webui.Templates
+	pages     *webui.Templates
+	analytics *analytics.Store
 }
 
 // NewHandler parses the admin templates.
@@ -64,7 +66,11 @@ func NewHandler(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Options: opts, pages: pages}, nil
+	stats, err := analytics.New()
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Options: opts, pages: pages, analytics: stats}, nil
 }
 
 // Register adds the admin UI and API routes.
@@ -118,6 +124,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/notifications", h.notificationsPage)
 	ui.Get("/partials/notifications/count", h.unreadCount)
 	ui.Post("/notifications/read", h.markRead)
+	h.registerContactsUI(ui)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.
@@ -127,6 +134,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Delete("/api/v1/channels/:id<int>", h.requireToken, h.apiDeleteChannel)
 	app.Get("/api/v1/channels/:id<int>/pairing", h.requireToken, h.apiPairing)
 	h.registerRulesAPI(app)
+	h.registerContactsAPI(app)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
 	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)

@@ -58,7 +58,7 @@ func messageOf(err error) string {
 		return fe.Message
 	}
 	msg := err.Error()
-	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: ", "media: ", "rules: "} {
+	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: ", "media: ", "rules: ", "analytics: "} {
 		msg = strings.ReplaceAll(msg, prefix, "")
 	}
 	return msg

@@ -110,6 +110,7 @@ type Options struct {
 type Service struct {
 	Options
 	q    queries
+	cq   contactQueries
 	jobs *river.Client[pgx.Tx]
 }
 
@@ -147,6 +148,10 @@ func New(opts Options) (*Service, error) {
 	s := &Service{Options: opts}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {
 		return nil, fmt.Errorf("conversation: %w", err)
+	}
+	var err error
+	if s.cq, err = loadContactQueries(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

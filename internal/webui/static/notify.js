@@ -15,4 +15,7 @@
   var es = new EventSource("/admin/events");
   es.addEventListener("notification", refresh);
   es.addEventListener("open", refresh);
+  // Leaving the page closes the stream at once: a browser allows six connections to a
+  // server, and streams of pages left behind (kept for the back button) would hold them.
+  window.addEventListener("pagehide", function () { es.close(); });
 })();
