@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -63,19 +65,27 @@ type Options struct {
 	// default 100). pgvector's own default, 40, found 0.93 of the exact ten nearest at
 	// 100,000 chunks; 100 finds 0.98 for about a millisecond more (docs/benchmarks.md).
 	EfSearch int
+	// FetchTimeout bounds fetching a web page (default 30 s).
+	FetchTimeout time.Duration
+	// AllowPrivateAddresses lets web pages on loopback and private networks be fetched.
+	// For tests only: in production it would let anyone who can add a page make the server
+	// call internal services.
+	AllowPrivateAddresses bool
 }
 
 type queries struct {
 	InsertDocument, InsertChunk, Search                                 string
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
-	ChunksToEmbed, SetEmbedding                                         string
+	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
+	DeleteUpload                                                        string
 }
 
 // Store reads and writes the knowledge base; every call is scoped by workspace.
 type Store struct {
-	opts Options
-	q    queries
+	opts   Options
+	q      queries
+	client *http.Client // fetches web pages
 
 	// Set by AddWorkers and Attach.
 	pool   *pgxpool.Pool
@@ -101,6 +111,9 @@ func New(opts Options) (*Store, error) {
 	if opts.EfSearch <= 0 {
 		opts.EfSearch = 100
 	}
+	if opts.FetchTimeout <= 0 {
+		opts.FetchTimeout = 30 * time.Second
+	}
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
@@ -112,6 +125,7 @@ func New(opts Options) (*Store, error) {
 	// matches it to that model's partial HNSW index.
 	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model).Replace(queriesSQL)
 	s := &Store{opts: opts}
+	s.client = s.pageClient()
 	if err := sqlset.Load(&s.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)
 	}
