@@ -29,7 +29,13 @@ func (s *Store) AddURL(ctx context.Context, db beginner, workspaceID int64, rawU
 		if err := tx.QueryRow(ctx, s.q.InsertDocument, workspaceID, title, "html", pageURL, kindMIME["html"], 0, "queued", "", 0).Scan(&id); err != nil {
 			return fmt.Errorf("knowledge: insert document: %w", err)
 		}
-		doc, err = s.requeueTx(ctx, tx, workspaceID, id, revisionSource{kind: "html", source: pageURL, mime: kindMIME["html"], url: pageURL})
+		if _, err := tx.Exec(ctx, s.q.SetURL, workspaceID, id, pageURL); err != nil {
+			return fmt.Errorf("knowledge: insert document: %w", err)
+		}
+		if _, err := s.jobs.InsertTx(ctx, tx, IngestArgs{WorkspaceID: workspaceID, DocumentID: id}, nil); err != nil {
+			return fmt.Errorf("knowledge: queue ingestion: %w", err)
+		}
+		doc, err = s.Document(ctx, tx, workspaceID, id)
 		return err
 	})
 	if err != nil {

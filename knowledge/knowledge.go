@@ -78,7 +78,7 @@ type queries struct {
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
 	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
-	DeleteUpload                                                        string
+	DeleteUpload, SetURL                                                string
 }
 
 // Store reads and writes the knowledge base; every call is scoped by workspace.

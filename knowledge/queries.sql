@@ -118,6 +118,9 @@ SET kind = $3, source = $4, mime = $5, size_bytes = $6, title = coalesce(nullif(
 WHERE workspace_id = $1 AND id = $2
 RETURNING revision;
 
+-- name: SetURL
+UPDATE kb_documents SET url = $3 WHERE workspace_id = $1 AND id = $2;
+
 -- name: DeleteUpload
 DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2;
 
