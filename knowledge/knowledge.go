@@ -62,8 +62,9 @@ type Options struct {
 	// TextOnly turns the vector half of hybrid search off, to measure what it adds.
 	TextOnly bool
 	// EfSearch is the HNSW candidate list of a vector search (pgvector's hnsw.ef_search;
-	// default 100). pgvector's own default, 40, found 0.93 of the exact ten nearest at
-	// 100,000 chunks; 100 finds 0.98 for about a millisecond more (docs/benchmarks.md).
+	// default 100). On the offline embedder's vectors at 100,000 chunks pgvector's own
+	// default, 40, found 0.57 of the exact ten nearest and 100 found 0.75, for about twice
+	// the index time (frontdesk bench search, docs/benchmarks.md).
 	EfSearch int
 	// FetchTimeout bounds fetching a web page (default 30 s).
 	FetchTimeout time.Duration
