@@ -44,7 +44,7 @@ func statusOf(err error) int {
 		return fiber.StatusRequestEntityTooLarge
 	case errors.Is(err, knowledge.ErrUnsupported):
 		return fiber.StatusUnsupportedMediaType
-	case errors.Is(err, knowledge.ErrUnreadable), errors.Is(err, media.ErrEmpty):
+	case errors.Is(err, knowledge.ErrUnreadable), errors.Is(err, media.ErrEmpty), errors.Is(err, knowledge.ErrBadURL):
 		return fiber.StatusUnprocessableEntity
 	default:
 		return fiber.StatusInternalServerError

@@ -76,6 +76,49 @@ func (h *Handler) apiKnowledgeDelete(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"deleted": id})
 }
 
+type addURLBody struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+}
+
+// apiKnowledgeAddURL adds a web page: {"url": "https://...", "title": "..."}. The page is
+// fetched by the ingestion job; the document comes back queued.
+func (h *Handler) apiKnowledgeAddURL(c *fiber.Ctx) error {
+	var b addURLBody
+	if err := c.BodyParser(&b); err != nil || strings.TrimSpace(b.URL) == "" {
+		return fiber.NewError(fiber.StatusBadRequest, `the body must be JSON like {"url": "https://example.com/faq", "title": "FAQ"}`)
+	}
+	doc, err := h.Knowledge.AddURL(c.UserContext(), h.Pool, workspaceID(c), b.URL, b.Title)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(doc)
+}
+
+// apiKnowledgeReplace queues a new file (multipart field "file") as the document's next
+// version; the current version answers until it is ready.
+func (h *Handler) apiKnowledgeReplace(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	up, err := h.readUpload(c)
+	if err != nil {
+		return err
+	}
+	doc, err := h.Knowledge.Replace(c.UserContext(), h.Pool, workspaceID(c), id, up)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(doc)
+}
+
+func (h *Handler) apiKnowledgeRefetch(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	doc, err := h.Knowledge.Refetch(c.UserContext(), h.Pool, workspaceID(c), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(doc)
+}
+
 type searchBody struct {
 	Query string `json:"query"`
 	Limit int    `json:"limit"`

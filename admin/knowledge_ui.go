@@ -81,6 +81,40 @@ func (h *Handler) knowledgeUploadUI(c *fiber.Ctx) error {
 	return c.Redirect("/admin/knowledge", fiber.StatusSeeOther)
 }
 
+// knowledgeFormDone redirects back to the page, or shows it with the error when the
+// owner can fix it.
+func (h *Handler) knowledgeFormDone(c *fiber.Ctx, err error) error {
+	if err != nil {
+		status := statusOf(err)
+		if status >= 500 {
+			return err
+		}
+		c.Status(status)
+		return h.renderKnowledge(c, knowledgeView{Error: messageOf(err)})
+	}
+	return c.Redirect("/admin/knowledge", fiber.StatusSeeOther)
+}
+
+func (h *Handler) knowledgeURLUI(c *fiber.Ctx) error {
+	_, err := h.Knowledge.AddURL(c.UserContext(), h.Pool, workspaceID(c), c.FormValue("url"), c.FormValue("title"))
+	return h.knowledgeFormDone(c, err)
+}
+
+func (h *Handler) knowledgeReplaceUI(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	up, err := h.readUpload(c)
+	if err == nil {
+		_, err = h.Knowledge.Replace(c.UserContext(), h.Pool, workspaceID(c), id, up)
+	}
+	return h.knowledgeFormDone(c, err)
+}
+
+func (h *Handler) knowledgeRefetchUI(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	_, err := h.Knowledge.Refetch(c.UserContext(), h.Pool, workspaceID(c), id)
+	return h.knowledgeFormDone(c, err)
+}
+
 func (h *Handler) knowledgeDeleteUI(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err := h.Knowledge.Delete(c.UserContext(), h.Pool, workspaceID(c), id); err != nil {

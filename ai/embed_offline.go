@@ -20,13 +20,29 @@ const (
 // signed buckets, weighted by sublinear term frequency, and L2-normalised. Character
 // n-grams let "whitening" meet "whitenning" and "park" meet "parking"; it knows no
 // synonyms. The same text always gives the same vector. The zero value is ready to use.
-type OfflineEmbedder struct{}
+type OfflineEmbedder struct {
+	// Name and Dimensions make another model of the same kind (zero: offline-hash-v1 of
+	// OfflineEmbedDim): to exercise a change of embedding model, and for benchmarks that
+	// must not touch the real model's vectors.
+	Name       string
+	Dimensions int
+}
 
 // Model names the vectors' space.
-func (OfflineEmbedder) Model() string { return OfflineEmbedModel }
+func (e OfflineEmbedder) Model() string {
+	if e.Name == "" {
+		return OfflineEmbedModel
+	}
+	return e.Name
+}
 
 // Dim is the vectors' length.
-func (OfflineEmbedder) Dim() int { return OfflineEmbedDim }
+func (e OfflineEmbedder) Dim() int {
+	if e.Dimensions <= 0 {
+		return OfflineEmbedDim
+	}
+	return e.Dimensions
+}
 
 // Embed returns one unit vector per text; a text with no words gives the zero vector.
 func (e OfflineEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
@@ -48,7 +64,7 @@ const (
 	weightBigrams = 0.5
 )
 
-func (OfflineEmbedder) embed(text string) []float32 {
+func (e OfflineEmbedder) embed(text string) []float32 {
 	words := embedWords(text)
 	uni, bi, chars := map[string]int{}, map[string]int{}, map[string]int{}
 	prev := ""
@@ -69,7 +85,8 @@ func (OfflineEmbedder) embed(text string) []float32 {
 			}
 		}
 	}
-	v := make([]float64, OfflineEmbedDim)
+	dim := e.Dim()
+	v := make([]float64, dim)
 	addGroup(v, "w", uni, weightWords)
 	addGroup(v, "c", chars, weightChars)
 	addGroup(v, "b", bi, weightBigrams)
@@ -77,7 +94,7 @@ func (OfflineEmbedder) embed(text string) []float32 {
 	for _, x := range v {
 		norm += x * x
 	}
-	out := make([]float32, OfflineEmbedDim)
+	out := make([]float32, dim)
 	if norm == 0 {
 		return out
 	}

@@ -32,6 +32,16 @@ type Document struct {
 	Content   string    `json:"content,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// URL is the web page the document is fetched from; empty for a file.
+	URL string `json:"url,omitempty"`
+	// Revision counts the versions: 0 for the first, one more per replacement or re-fetch.
+	Revision int `json:"revision"`
+}
+
+// Replacing reports whether a new version is being ingested while the previous one
+// (its chunks) keeps answering.
+func (d Document) Replacing() bool {
+	return d.Status != "ready" && d.Status != "failed" && d.Chunks > 0
 }
 
 // Upload is a file an owner sends.
@@ -91,6 +101,75 @@ func (s *Store) Upload(ctx context.Context, db beginner, workspaceID int64, up U
 	return doc, nil
 }
 
+// Replace queues a new file as the next version of a document. Until its ingestion
+// finishes, search keeps finding the previous version's chunks; then the new chunks take
+// their place in one transaction. A new version that cannot be read leaves the previous
+// one in place, with the reason in the document's error.
+func (s *Store) Replace(ctx context.Context, db beginner, workspaceID, id int64, up Upload) (Document, error) {
+	if s.jobs == nil {
+		return Document{}, errors.New("knowledge: replace needs a River client: call Attach")
+	}
+	kind, err := s.accept(up)
+	if err != nil {
+		return Document{}, err
+	}
+	return s.requeue(ctx, db, workspaceID, id, revisionSource{kind: kind, source: up.Filename, mime: kindMIME[kind],
+		size: len(up.Data), title: strings.TrimSpace(up.Title), data: up.Data})
+}
+
+// revisionSource is what the next version of a document is made from: a file's bytes,
+// or a web page's address (data nil: the ingestion fetches it).
+type revisionSource struct {
+	kind, source, mime, title, url string
+	size                           int
+	data                           []byte
+}
+
+// requeue makes src the document's next revision and queues its ingestion, in one
+// transaction.
+func (s *Store) requeue(ctx context.Context, db beginner, workspaceID, id int64, src revisionSource) (Document, error) {
+	var doc Document
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		doc, err = s.requeueTx(ctx, tx, workspaceID, id, src)
+		return err
+	})
+	if err != nil {
+		return Document{}, err
+	}
+	s.announce(workspaceID, id)
+	return doc, nil
+}
+
+func (s *Store) requeueTx(ctx context.Context, tx pgx.Tx, workspaceID, id int64, src revisionSource) (Document, error) {
+	var doc Document
+	err := func() error {
+		var rev int
+		err := tx.QueryRow(ctx, s.q.ReplaceDocument, workspaceID, id, src.kind, src.source, src.mime, src.size,
+			src.title, src.url).Scan(&rev)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("knowledge: document %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("knowledge: replace document %d: %w", id, err)
+		}
+		if src.data != nil {
+			_, err = tx.Exec(ctx, s.q.UpsertUpload, workspaceID, id, src.data)
+		} else {
+			_, err = tx.Exec(ctx, s.q.DeleteUpload, workspaceID, id)
+		}
+		if err != nil {
+			return fmt.Errorf("knowledge: store upload: %w", err)
+		}
+		if _, err := s.jobs.InsertTx(ctx, tx, IngestArgs{WorkspaceID: workspaceID, DocumentID: id, Revision: rev}, nil); err != nil {
+			return fmt.Errorf("knowledge: queue ingestion: %w", err)
+		}
+		doc, err = s.Document(ctx, tx, workspaceID, id)
+		return err
+	}()
+	return doc, err
+}
+
 // accept checks an upload's size and type and returns its kind.
 func (s *Store) accept(up Upload) (string, error) {
 	if int64(len(up.Data)) > s.opts.MaxUpload {
@@ -111,7 +190,7 @@ func (s *Store) announce(workspaceID, docID int64) {
 func scanDocument(row pgx.Row) (Document, error) {
 	var d Document
 	err := row.Scan(&d.ID, &d.Title, &d.Kind, &d.Source, &d.MIME, &d.SizeBytes, &d.Status, &d.Progress, &d.Error,
-		&d.Chunks, &d.Content, &d.CreatedAt, &d.UpdatedAt)
+		&d.Chunks, &d.Content, &d.CreatedAt, &d.UpdatedAt, &d.URL, &d.Revision)
 	return d, err
 }
 

@@ -20,6 +20,8 @@ import (
 type IngestArgs struct {
 	WorkspaceID int64 `json:"workspace_id"`
 	DocumentID  int64 `json:"document_id"`
+	// Revision is the version of the document to ingest; a newer one supersedes it.
+	Revision int `json:"revision,omitempty"`
 }
 
 // Kind names the job.
@@ -63,7 +65,7 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 		job.Attempt >= job.MaxAttempts:
 		a := job.Args
 		reason := strings.ReplaceAll(err.Error(), "knowledge: ", "")
-		if _, ferr := w.s.pool.Exec(ctx, w.s.q.FailDocument, a.WorkspaceID, a.DocumentID, reason); ferr != nil {
+		if _, ferr := w.s.pool.Exec(ctx, w.s.q.FailDocument, a.WorkspaceID, a.DocumentID, reason, a.Revision); ferr != nil {
 			return fmt.Errorf("knowledge: mark document %d failed: %w (after %w)", a.DocumentID, ferr, err)
 		}
 		w.s.announce(a.WorkspaceID, a.DocumentID)
@@ -78,7 +80,7 @@ func (w *ingestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 	s, a := w.s, job.Args
 	step := func(status string, progress int) error {
 		var id int64
-		err := s.pool.QueryRow(ctx, s.q.SetStatus, a.WorkspaceID, a.DocumentID, status, progress).Scan(&id)
+		err := s.pool.QueryRow(ctx, s.q.SetStatus, a.WorkspaceID, a.DocumentID, status, progress, a.Revision).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errGone
 		}
@@ -88,13 +90,30 @@ func (w *ingestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 		s.announce(a.WorkspaceID, a.DocumentID)
 		return nil
 	}
-	var kind string
+	var kind, url string
 	var data []byte
-	if err := s.pool.QueryRow(ctx, s.q.LoadUpload, a.WorkspaceID, a.DocumentID).Scan(&kind, &data); err != nil {
+	var rev int
+	if err := s.pool.QueryRow(ctx, s.q.LoadUpload, a.WorkspaceID, a.DocumentID).Scan(&kind, &data, &rev, &url); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errGone
 		}
 		return fmt.Errorf("knowledge: load upload %d: %w", a.DocumentID, err)
+	}
+	if rev != a.Revision {
+		return errGone // replaced by a newer version, which its own job ingests
+	}
+	if data == nil {
+		if url == "" {
+			return errGone
+		}
+		// A web page is fetched by the job, so the owner's request does not wait on it.
+		if err := step("fetching", 5); err != nil {
+			return err
+		}
+		var err error
+		if kind, data, err = s.fetchPage(ctx, url); err != nil {
+			return err
+		}
 	}
 	doc, err := s.Document(ctx, s.pool, a.WorkspaceID, a.DocumentID)
 	if err != nil {
@@ -128,7 +147,8 @@ func (w *ingestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 		return err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, s.q.FinishDocument, a.WorkspaceID, a.DocumentID, plainText(blocks), len(chunks))
+		tag, err := tx.Exec(ctx, s.q.FinishDocument, a.WorkspaceID, a.DocumentID, plainText(blocks), len(chunks), a.Revision,
+			kind, kindMIME[kind])
 		if err != nil {
 			return fmt.Errorf("knowledge: finish document %d: %w", a.DocumentID, err)
 		}

@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -59,19 +61,32 @@ type Options struct {
 	MaxUpload int64
 	// TextOnly turns the vector half of hybrid search off, to measure what it adds.
 	TextOnly bool
+	// EfSearch is the HNSW candidate list of a vector search (pgvector's hnsw.ef_search;
+	// default 100). On the offline embedder's vectors at 100,000 chunks pgvector's own
+	// default, 40, found 0.57 of the exact ten nearest and 100 found 0.75, for about twice
+	// the index time (frontdesk bench search, docs/benchmarks.md).
+	EfSearch int
+	// FetchTimeout bounds fetching a web page (default 30 s).
+	FetchTimeout time.Duration
+	// AllowPrivateAddresses lets web pages on loopback and private networks be fetched.
+	// For tests only: in production it would let anyone who can add a page make the server
+	// call internal services.
+	AllowPrivateAddresses bool
 }
 
 type queries struct {
 	InsertDocument, InsertChunk, Search                                 string
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
-	ChunksToEmbed, SetEmbedding                                         string
+	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
+	DeleteUpload, SetURL                                                string
 }
 
 // Store reads and writes the knowledge base; every call is scoped by workspace.
 type Store struct {
-	opts Options
-	q    queries
+	opts   Options
+	q      queries
+	client *http.Client // fetches web pages
 
 	// Set by AddWorkers and Attach.
 	pool   *pgxpool.Pool
@@ -94,6 +109,12 @@ func New(opts Options) (*Store, error) {
 	if opts.MinSimilarity == 0 {
 		opts.MinSimilarity = 0.05
 	}
+	if opts.EfSearch <= 0 {
+		opts.EfSearch = 100
+	}
+	if opts.FetchTimeout <= 0 {
+		opts.FetchTimeout = 30 * time.Second
+	}
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
@@ -105,6 +126,7 @@ func New(opts Options) (*Store, error) {
 	// matches it to that model's partial HNSW index.
 	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model).Replace(queriesSQL)
 	s := &Store{opts: opts}
+	s.client = s.pageClient()
 	if err := sqlset.Load(&s.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)
 	}

@@ -14,6 +14,8 @@ VALUES ($1, $2, $3, $4, $5, $6, (SELECT language::regconfig FROM workspaces WHER
         $7::vector, $8);
 
 -- name: Search
+-- A document's chunks are those of its last finished version, written with it in one
+-- transaction: a document being replaced keeps answering with its previous version.
 -- Hybrid search: the best chunks by full text (any query word may match, ranked by
 -- cover density) and the nearest by cosine distance ($5 is the largest distance that
 -- still counts), fused by reciprocal rank: score = sum of 1 / ($6 + rank). $8 are
@@ -51,7 +53,6 @@ FROM fused f
 JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = f.id
 JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
 CROSS JOIN q
-WHERE d.status = 'ready'
 ORDER BY f.score DESC, f.similarity DESC, c.id
 LIMIT $7;
 
@@ -60,7 +61,7 @@ INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3);
 
 -- name: ListDocuments
 SELECT id, title, kind, source, mime, size_bytes, status, progress, error, chunks, '' AS content,
-       created_at, updated_at
+       created_at, updated_at, url, revision
 FROM kb_documents
 WHERE workspace_id = $1
 ORDER BY created_at DESC, id DESC
@@ -68,7 +69,7 @@ LIMIT $2;
 
 -- name: GetDocument
 SELECT id, title, kind, source, mime, size_bytes, status, progress, error, chunks, content,
-       created_at, updated_at
+       created_at, updated_at, url, revision
 FROM kb_documents
 WHERE workspace_id = $1 AND id = $2;
 
@@ -76,31 +77,56 @@ WHERE workspace_id = $1 AND id = $2;
 DELETE FROM kb_documents WHERE workspace_id = $1 AND id = $2;
 
 -- name: SetStatus
--- A failed or deleted document stays as it is.
+-- A failed, deleted or superseded (newer revision) document stays as it is.
 UPDATE kb_documents SET status = $3, progress = $4, updated_at = now()
-WHERE workspace_id = $1 AND id = $2 AND status NOT IN ('ready', 'failed')
+WHERE workspace_id = $1 AND id = $2 AND revision = $5 AND status NOT IN ('ready', 'failed')
 RETURNING id;
 
 -- name: LoadUpload
-SELECT d.kind, u.data
-FROM kb_documents d JOIN kb_uploads u ON u.workspace_id = d.workspace_id AND u.document_id = d.id
-WHERE d.workspace_id = $1 AND d.id = $2
-FOR UPDATE OF d;
+SELECT d.kind, u.data, d.revision, d.url
+FROM kb_documents d LEFT JOIN kb_uploads u ON u.workspace_id = d.workspace_id AND u.document_id = d.id
+WHERE d.workspace_id = $1 AND d.id = $2;
 
 -- name: DeleteChunks
 DELETE FROM kb_chunks WHERE workspace_id = $1 AND document_id = $2;
 
 -- name: FinishDocument
 -- The chunks and the ready status commit together, so search never sees half a
--- document; the upload is no longer needed.
+-- document; the upload is no longer needed. A superseded revision changes nothing.
 WITH gone AS (DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2)
-UPDATE kb_documents SET status = 'ready', progress = 100, error = '', content = $3, chunks = $4, updated_at = now()
-WHERE workspace_id = $1 AND id = $2;
+UPDATE kb_documents SET status = 'ready', progress = 100, error = '', content = $3, chunks = $4,
+    kind = $6, mime = $7, updated_at = now()
+WHERE workspace_id = $1 AND id = $2 AND revision = $5;
 
 -- name: FailDocument
+-- A replacement that fails leaves the previous version answering: the document is ready
+-- again, with the reason the new version was refused.
 WITH gone AS (DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2)
-UPDATE kb_documents SET status = 'failed', error = $3, updated_at = now()
-WHERE workspace_id = $1 AND id = $2;
+UPDATE kb_documents
+SET status = CASE WHEN chunks > 0 THEN 'ready' ELSE 'failed' END,
+    progress = CASE WHEN chunks > 0 THEN 100 ELSE progress END,
+    error = CASE WHEN chunks > 0 THEN 'the new version was not used: ' || $3 ELSE $3 END,
+    updated_at = now()
+WHERE workspace_id = $1 AND id = $2 AND revision = $4;
+
+-- name: ReplaceDocument
+-- A new version is queued; the chunks, content and chunk count stay those of the last
+-- finished version until its ingestion finishes.
+UPDATE kb_documents
+SET kind = $3, source = $4, mime = $5, size_bytes = $6, title = coalesce(nullif($7, ''), title), url = $8,
+    status = 'queued', progress = 0, error = '', revision = revision + 1, updated_at = now()
+WHERE workspace_id = $1 AND id = $2
+RETURNING revision;
+
+-- name: SetURL
+UPDATE kb_documents SET url = $3 WHERE workspace_id = $1 AND id = $2;
+
+-- name: DeleteUpload
+DELETE FROM kb_uploads WHERE workspace_id = $1 AND document_id = $2;
+
+-- name: UpsertUpload
+INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3)
+ON CONFLICT (workspace_id, document_id) DO UPDATE SET data = excluded.data;
 
 -- name: ChunksToEmbed
 -- Chunks stored before embeddings, or by another model than the store's.

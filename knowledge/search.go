@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -76,7 +77,8 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
-		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.iterative_scan = relaxed_order"); err != nil {
+		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = "+
+			strconv.Itoa(s.opts.EfSearch)); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		db = tx

@@ -46,8 +46,14 @@ func (c apiClient) upload(name, title string, data []byte) (int, map[string]any)
 // postFile sends a multipart form with a file and fields to path.
 func (c apiClient) postFile(path string, fields map[string]string, name string, data []byte) (int, map[string]any) {
 	c.t.Helper()
+	return c.sendFile("POST", path, fields, name, data)
+}
+
+// sendFile sends a multipart form with a file and fields to path with method.
+func (c apiClient) sendFile(method, path string, fields map[string]string, name string, data []byte) (int, map[string]any) {
+	c.t.Helper()
 	body, ctype := multipartBody(c.t, fields, name, data)
-	req, err := http.NewRequest("POST", c.base+path, body)
+	req, err := http.NewRequest(method, c.base+path, body)
 	require.NoError(c.t, err)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+c.token)
@@ -181,7 +187,39 @@ func TestAPIKnowledgeBase(t *testing.T) {
 		_, body = stranger.do("POST", "/api/v1/knowledge-base/search", map[string]any{"query": "coffee after whitening"})
 		require.Empty(t, body["results"])
 	})
+	t.Run("Replace", func(t *testing.T) {
+		owner.t = t
+		path := fmt.Sprintf("/api/v1/knowledge-base/documents/%v", id)
+		status, body := owner.sendFile("PUT", path, nil, "aftercare-2027.txt",
+			[]byte("After whitening, wait 24 hours before coffee or tea."))
+		require.Equal(t, http.StatusAccepted, status, body)
+		require.EqualValues(t, 1, body["revision"])
+		require.Equal(t, "Aftercare guide", body["title"])
+		done := waitIngested(t, owner, id)
+		require.Equal(t, "ready", done["status"], done)
+		require.Contains(t, done["content"], "wait 24 hours")
+		require.NotContains(t, done["content"], "gauze")
+		_, body = owner.do("POST", "/api/v1/knowledge-base/search", map[string]any{"query": "coffee after whitening"})
+		require.Contains(t, body["results"].([]any)[0].(map[string]any)["content"], "24 hours")
+
+		status, body = owner.sendFile("PUT", "/api/v1/knowledge-base/documents/999999", nil, "x.txt", []byte("x"))
+		require.Equal(t, http.StatusNotFound, status, body)
+		status, body = owner.do("POST", path+"/refetch", nil)
+		require.Equal(t, http.StatusUnprocessableEntity, status, body)
+		require.Contains(t, body["error"], "not a web page")
+	})
+	t.Run("AddURLRefusesPrivateAddresses", func(t *testing.T) {
+		owner.t = t
+		status, body := owner.do("POST", "/api/v1/knowledge-base/documents", map[string]any{"url": s.url + "/admin/login"})
+		require.Equal(t, http.StatusUnprocessableEntity, status, body)
+		require.Contains(t, body["error"], "private address")
+		status, body = owner.do("POST", "/api/v1/knowledge-base/documents", map[string]any{"url": "ftp://example.com/faq"})
+		require.Equal(t, http.StatusUnprocessableEntity, status, body)
+		status, body = owner.do("POST", "/api/v1/knowledge-base/documents", map[string]any{"title": "no url"})
+		require.Equal(t, http.StatusBadRequest, status, body)
+	})
 	t.Run("Delete", func(t *testing.T) {
+		owner.t = t
 		status, body := owner.do("DELETE", fmt.Sprintf("/api/v1/knowledge-base/documents/%v", id), nil)
 		require.Equal(t, http.StatusOK, status, body)
 		status, _ = owner.do("GET", fmt.Sprintf("/api/v1/knowledge-base/documents/%v", id), nil)

@@ -26,6 +26,7 @@ Commands:
   tokens create         make an API token: --workspace S [--name N]
   bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   bench pipeline        measure classification and drafting latency, and ingest-to-draft throughput against River no-op jobs
+  bench search          measure knowledge search at 100,000 chunks: latency, HNSW recall@10 against exact search, ingestion [--chunks --queries]
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
   eval voice            score offline voice transcription on synthesised speech [--voices --speeds --limit --worst N]
   eval drafts           draft a reply to every question through the whole pipeline: --docs DIR --questions FILE.jsonl
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return benchIngest(ctx, cfg, log, rest, stdout)
 	case "bench pipeline":
 		return benchPipeline(ctx, cfg, log, rest, stdout)
+	case "bench search":
+		return benchSearch(ctx, cfg, log, rest, stdout)
 	case "eval intents":
 		return evalIntents(ctx, rest, stdout)
 	case "eval voice":
