@@ -164,7 +164,9 @@ type proposal struct {
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.
 func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text, contactName string) (proposal, error) {
+	start := time.Now()
 	cls, err := s.Classifier.Classify(ctx, text)
+	s.observeModel("classify", providerOf(s.Classifier), start)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
@@ -210,7 +212,13 @@ func (s *Service) draft(ctx context.Context, ws Workspace, contactID int64, text
 			return proposal{}, err
 		}
 	}
+	start = time.Now()
 	d, err := s.Drafter.Draft(ctx, req)
+	provider := d.Provider
+	if provider == "" {
+		provider = providerOf(s.Drafter)
+	}
+	s.observeModel("draft", provider, start)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/reqid"
 )
 
 const usage = `frontdesk — a self-hosted AI front desk for small businesses
@@ -86,7 +87,7 @@ func newLogger(cfg config.Config) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(reqid.LogHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(reqid.LogHandler(slog.NewTextHandler(os.Stderr, opts)))
 }

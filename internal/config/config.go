@@ -32,6 +32,12 @@ type Config struct {
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
+	// Metrics: /metrics on the main listener answers only with this bearer token (a
+	// reverse proxy makes every request look local, so being local proves nothing).
+	MetricsToken string `env:"FRONTDESK_METRICS_TOKEN"`
+	// MetricsAddr serves /metrics on a listener of its own (a private address), without
+	// a token unless FRONTDESK_METRICS_TOKEN is set too.
+	MetricsAddr string `env:"FRONTDESK_METRICS_ADDR"`
 }
 
 // Load reads the environment and fills in the defaults that depend on other fields.
@@ -97,6 +103,9 @@ func (c Config) Validate() error {
 	if c.PortalEvery <= 0 || c.PortalBurst < 1 {
 		errs = append(errs, errors.New("FRONTDESK_PORTAL_POST_EVERY and FRONTDESK_PORTAL_POST_BURST must be positive"))
 	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("FRONTDESK_METRICS_TOKEN must be at least 16 characters"))
+	}
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
 	}
@@ -116,8 +125,12 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s",
-		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL))
+	metricsToken := "(unset)"
+	if c.MetricsToken != "" {
+		metricsToken = "(set)"
+	}
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s FRONTDESK_METRICS_ADDR=%s FRONTDESK_METRICS_TOKEN=%s",
+		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.MetricsAddr, metricsToken)
 }
 
 // redactURL hides a URL's password (an S3-compatible store's credentials).
