@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,8 +25,8 @@ func lockoutFor(failures int) time.Duration {
 	if failures < freeLoginFailures {
 		return 0
 	}
-	d := time.Duration(float64(firstLockout) * math.Pow(2, float64(failures-freeLoginFailures)))
-	return min(d, maxLockout)
+	doublings := min(failures-freeLoginFailures, 20) // past 20 it is maxLockout anyway; no overflow
+	return min(firstLockout<<doublings, maxLockout)
 }
 
 // LoginLockedFor is how long sign-in stays locked for email (0: not locked).
