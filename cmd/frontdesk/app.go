@@ -186,6 +186,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.http.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/admin", fiber.StatusSeeOther) })
 	adminH.Register(a.http)
 	portalH.Register(a.http)
+	a.http.Use("/webhooks", webhookLimit(cfg.WebhookEvery, cfg.WebhookBurst))
 	a.twilio.Register(a.http)
 	a.telegram.Register(a.http)
 	return a, nil

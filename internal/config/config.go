@@ -29,6 +29,11 @@ type Config struct {
 	// A customer may post PortalBurst messages at once, then one every PortalEvery.
 	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
 	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
+	// Webhooks of one channel account may arrive WebhookBurst at once, then one every
+	// WebhookEvery; one client address twice that. Generous: a provider whose webhook is
+	// refused may not retry, so only a flood should meet the limit.
+	WebhookEvery time.Duration `env:"FRONTDESK_WEBHOOK_EVERY" envDefault:"10ms"`
+	WebhookBurst int           `env:"FRONTDESK_WEBHOOK_BURST" envDefault:"1000"`
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
@@ -102,6 +107,9 @@ func (c Config) Validate() error {
 	}
 	if c.PortalEvery <= 0 || c.PortalBurst < 1 {
 		errs = append(errs, errors.New("FRONTDESK_PORTAL_POST_EVERY and FRONTDESK_PORTAL_POST_BURST must be positive"))
+	}
+	if c.WebhookEvery <= 0 || c.WebhookBurst < 1 {
+		errs = append(errs, errors.New("FRONTDESK_WEBHOOK_EVERY and FRONTDESK_WEBHOOK_BURST must be positive"))
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, errors.New("FRONTDESK_METRICS_TOKEN must be at least 16 characters"))
