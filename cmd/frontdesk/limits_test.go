@@ -18,11 +18,9 @@ func TestWebhooksAreRateLimited(t *testing.T) {
 	s := startServerWith(t, serverOptions{config: func(c *config.Config) {
 		c.WebhookEvery, c.WebhookBurst = time.Minute, 3 // per account; twice that per address
 	}})
-	post := func(path string) *http.Response {
+	post := func(path string) response {
 		resp, err := http.PostForm(s.url+path, url.Values{"Body": {"hi"}})
-		require.NoError(t, err)
-		resp.Body.Close()
-		return resp
+		return readPage(t, resp, err)
 	}
 	for i := range 3 {
 		require.NotEqual(t, http.StatusTooManyRequests, post("/webhooks/twilio/999999").StatusCode, "call %d", i+1)
