@@ -46,3 +46,6 @@ UPDATE login_failures SET locked_until = now() + make_interval(secs => $2) WHERE
 
 -- name: ClearLoginFailures
 DELETE FROM login_failures WHERE email = lower($1) OR last_failure < now() - interval '1 day';
+
+-- name: PasswordHashes
+SELECT email, password_hash FROM users ORDER BY id LIMIT $1;

@@ -49,11 +49,11 @@ var isolationParams = []struct{ prefix, kind string }{
 
 // isolationSkips are routes not called, with why.
 var isolationSkips = map[string]string{
-	"GET /admin/events":   "a live stream that never ends; its events are filtered by workspace in internal/live",
-	"POST /admin/logout":  "would end A's session mid-test",
-	"HEAD /admin/events":  "a live stream",
-	"GET /admin/login":    "public",
-	"POST /admin/login":   "public",
+	"GET /admin/events":  "a live stream that never ends; its events are filtered by workspace in internal/live",
+	"POST /admin/logout": "would end A's session mid-test",
+	"HEAD /admin/events": "a live stream",
+	"GET /admin/login":   "public",
+	"POST /admin/login":  "public",
 }
 
 var routeParam = regexp.MustCompile(`:([a-zA-Z]+)(<[^>]*>)?`)

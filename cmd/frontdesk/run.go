@@ -28,6 +28,7 @@ Commands:
   bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
   eval voice            score offline voice transcription on synthesised speech [--voices --speeds --limit --worst N]
+  security-audit        report weak settings (secret key, TLS, log level, weak passwords, metrics); fails on any FAIL
   eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "doc", "answer"}
 
 Configuration is read from the environment; see README.md (DATABASE_URL,
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return serve(ctx, cfg, log, rest)
 	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "security-audit":
+		return securityAudit(ctx, cfg, log, stdout)
 	case "demo":
 		return demo(ctx, cfg, log, rest, stdout)
 	case "workspaces create":
