@@ -43,6 +43,7 @@ type Accounts struct {
 
 type accountQueries struct {
 	InsertUser, UserByEmail, InsertSession, SessionUser, DeleteSession, InsertToken, TokenWorkspace string
+	LoginLockedFor, RecordLoginFailure, LockLogin, ClearLoginFailures, PasswordHashes               string
 }
 
 // NewAccounts loads the store's queries.

@@ -345,9 +345,9 @@ func appointmentJSON(a booking.Appointment, loc *time.Location) booking.Appointm
 func bookingError(c *fiber.Ctx, err error, loc *time.Location) error {
 	var taken *booking.SlotTakenError
 	if errors.As(err, &taken) {
-		return c.Status(fiber.StatusConflict).JSON(fiber.Map{
-			"error": messageOf(err) + "; choose one of the alternatives", "alternatives": slotsJSON(taken.Alternatives, loc),
-		})
+		body := errorBody(c, fiber.StatusConflict, messageOf(err)+"; choose one of the alternatives")
+		body["alternatives"] = slotsJSON(taken.Alternatives, loc)
+		return c.Status(fiber.StatusConflict).JSON(body)
 	}
 	return err
 }

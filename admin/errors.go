@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
@@ -14,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
 )
@@ -64,24 +66,39 @@ func messageOf(err error) string {
 	return msg
 }
 
-// ErrorHandler is the one place errors become HTTP responses: JSON {"error": "..."} for
-// API and fetch routes, a short page for browsers. Unexpected errors are logged and
+// ErrorHandler is the one place errors become HTTP responses: JSON for API and fetch
+// routes (see errorBody), a short page for browsers. Unexpected errors are logged and
 // their details kept out of the response.
 func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status := statusOf(err)
 		msg := messageOf(err)
 		if status >= 500 {
-			log.Error("request failed", "method", c.Method(), "path", c.Path(), "error", err)
+			log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "error", err)
 			msg = "something went wrong on our side; please try again"
 		}
 		if wantsJSON(c) {
-			return c.Status(status).JSON(fiber.Map{"error": msg})
+			return c.Status(status).JSON(errorBody(c, status, msg))
 		}
 		c.Status(status).Type("html", "utf-8")
+		ref := ""
+		if id := reqid.From(c.UserContext()); id != "" {
+			ref = "<p>Reference: " + template.HTMLEscapeString(id) + "</p>"
+		}
 		return c.SendString("<!doctype html><meta name=viewport content=\"width=device-width\"><title>Error</title>" +
 			"<body><h1>" + template.HTMLEscapeString(msg) +
-			"</h1></body>")
+			"</h1>" + ref + "</body>")
+	}
+}
+
+// errorBody is the one shape of every JSON error: {"error": a sentence for a person,
+// "code": the status's name in snake case ("not_found", "too_many_requests"), stable
+// for programs to branch on, "request_id": the id in the logs}.
+func errorBody(c *fiber.Ctx, status int, msg string) fiber.Map {
+	return fiber.Map{
+		"error":      msg,
+		"code":       strings.ToLower(strings.ReplaceAll(utils.StatusMessage(status), " ", "_")),
+		"request_id": reqid.From(c.UserContext()),
 	}
 }
 

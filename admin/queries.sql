@@ -28,3 +28,24 @@ RETURNING id;
 UPDATE api_tokens SET last_used_at = now()
 WHERE token_hash = $1
 RETURNING workspace_id;
+
+-- name: LoginLockedFor
+SELECT extract(epoch FROM locked_until - now())::float8 FROM login_failures
+WHERE email = lower($1) AND locked_until > now();
+
+-- name: RecordLoginFailure
+INSERT INTO login_failures AS f (email, failures) VALUES (lower($1), 1)
+ON CONFLICT (email) DO UPDATE SET
+    -- A day without a wrong password starts the count again.
+    failures = CASE WHEN f.last_failure < now() - interval '1 day' THEN 1 ELSE f.failures + 1 END,
+    last_failure = now()
+RETURNING failures;
+
+-- name: LockLogin
+UPDATE login_failures SET locked_until = now() + make_interval(secs => $2) WHERE email = lower($1);
+
+-- name: ClearLoginFailures
+DELETE FROM login_failures WHERE email = lower($1) OR last_failure < now() - interval '1 day';
+
+-- name: PasswordHashes
+SELECT email, password_hash FROM users ORDER BY id LIMIT $1;

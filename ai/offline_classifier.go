@@ -53,6 +53,9 @@ func TrainOfflineClassifier() (time.Duration, error) {
 	return time.Since(start), err
 }
 
+// ProviderID names the model in metrics.
+func (OfflineClassifier) ProviderID() string { return OfflineProviderID }
+
 // Classify returns the most probable intent of text with its calibrated probability.
 func (OfflineClassifier) Classify(_ context.Context, text string) (Classification, error) {
 	m, err := offlineModel()

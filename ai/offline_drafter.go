@@ -33,6 +33,9 @@ func voiceOf(personality string) voice {
 	return voices["friendly"]
 }
 
+// ProviderID names the model in metrics.
+func (OfflineDrafter) ProviderID() string { return OfflineProviderID }
+
 // Draft writes a reply for req.
 func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) {
 	v := voiceOf(req.Persona.Personality)

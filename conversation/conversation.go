@@ -78,6 +78,12 @@ type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
 }
 
+// Observer records how long model calls took and how sends ended (internal/metrics).
+type Observer interface {
+	ObserveModel(capability, provider string, took time.Duration)
+	ObserveSend(channel, outcome string)
+}
+
 // Options are the Service's dependencies.
 type Options struct {
 	Pool       *pgxpool.Pool
@@ -101,7 +107,9 @@ type Options struct {
 	// SendRetry spaces the retries of a failed delivery; nil uses River's default.
 	SendRetry func(attempt int) time.Duration
 	// Events tells open browsers what changed; nil publishes nothing.
-	Events     *live.Publisher
+	Events *live.Publisher
+	// Metrics records model latency and send outcomes; nil records nothing.
+	Metrics    Observer
 	MaxMessage int
 	Now        func() time.Time
 }

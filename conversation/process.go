@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -164,7 +165,9 @@ type proposal struct {
 
 // draft classifies text, gathers the facts that may answer it and drafts the reply.
 func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
+	start := time.Now()
 	cls, err := s.Classifier.Classify(ctx, text)
+	s.observeModel("classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
@@ -221,7 +224,13 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 			return proposal{}, err
 		}
 	}
+	start = time.Now()
 	d, err := s.Drafter.Draft(ctx, req)
+	provider := d.Provider
+	if provider == "" {
+		provider = providerOf(s.Drafter)
+	}
+	s.observeModel("draft", provider, start)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
 	}

@@ -56,7 +56,11 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		}
 		if d.channel == channels.Portal {
 			done = true
-			return s.recordSent(ctx, tx, ev, job, d, "")
+			if err := s.recordSent(ctx, tx, ev, job, d, ""); err != nil {
+				return err
+			}
+			s.observeSend(string(channels.Portal), "sent")
+			return nil
 		}
 		if address, err = s.address(ctx, tx, a.WorkspaceID, d); err != nil {
 			return err
@@ -95,6 +99,14 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 			return s.failDraft(rctx, tx, ev, job, d, err.Error())
 		}
 	})
+	switch {
+	case err == nil:
+		s.observeSend(string(d.channel), "sent")
+	case retry:
+		s.observeSend(string(d.channel), "retry")
+	default:
+		s.observeSend(string(d.channel), "failed")
+	}
 	if rerr != nil {
 		return fmt.Errorf("conversation: record delivery of draft %d: %w", d.id, rerr)
 	}

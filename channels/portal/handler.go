@@ -53,6 +53,9 @@ type Handler struct {
 	Options
 	pages *webui.Templates
 	limit *ratelimit.Limiter
+	// codeIP limits one-time code requests and checks per client address; codePhone
+	// limits the codes sent to one number, so nobody floods a person or the team.
+	codeIP, codePhone *ratelimit.Limiter
 }
 
 // NewHandler parses the portal's templates.
@@ -64,7 +67,10 @@ func NewHandler(opts Options) (*Handler, error) {
 	if opts.PostEvery == 0 {
 		opts.PostEvery, opts.PostBurst = 2*time.Second, 10
 	}
-	return &Handler{Options: opts, pages: pages, limit: ratelimit.New(opts.PostEvery, opts.PostBurst)}, nil
+	return &Handler{
+		Options: opts, pages: pages, limit: ratelimit.New(opts.PostEvery, opts.PostBurst),
+		codeIP: ratelimit.New(10*time.Second, 20), codePhone: ratelimit.New(time.Minute, 3),
+	}, nil
 }
 
 // Register adds the portal's routes.

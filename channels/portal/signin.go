@@ -3,12 +3,15 @@ package portal
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/internal/ratelimit"
 )
 
 // start shows the public page of a workspace, where a customer asks for a code.
@@ -32,6 +35,9 @@ func (h *Handler) issueCode(ctx context.Context, slug, rawPhone, name string) (c
 	phone, err := channels.NormalizePhone(rawPhone, ws.PhoneRegion)
 	if err != nil {
 		return ws, "", err
+	}
+	if ok, wait := h.codePhone.Allow(strconv.FormatInt(ws.ID, 10) + ":" + phone); !ok {
+		return ws, "", &tooFastError{wait: wait, msg: "a code was just sent to this number; wait a minute before asking for another"}
 	}
 	if _, err := h.Conversations.UpsertContact(ctx, h.Pool, ws.ID, phone, strings.TrimSpace(name), channels.Portal); err != nil {
 		return ws, "", err
@@ -70,8 +76,14 @@ func (h *Handler) signIn(ctx context.Context, slug, rawPhone, code string) (stri
 }
 
 func (h *Handler) requestCode(c *fiber.Ctx) error {
+	if err := h.limitCodes(c); err != nil {
+		return err
+	}
 	slug, phone := c.Params("slug"), c.FormValue("phone")
 	ws, e164, err := h.issueCode(c.UserContext(), slug, phone, c.FormValue("name"))
+	if tf, ok := errors.AsType[*tooFastError](err); ok {
+		return ratelimit.Refuse(c, tf.wait, tf.msg)
+	}
 	if errors.Is(err, channels.ErrBadPhone) {
 		return h.page(c, fiber.StatusUnprocessableEntity, "start.html", fiber.Map{
 			"Title": ws.Name, "BusinessName": ws.Name, "Slug": slug, "Phone": phone,
@@ -87,6 +99,9 @@ func (h *Handler) requestCode(c *fiber.Ctx) error {
 }
 
 func (h *Handler) verifyCode(c *fiber.Ctx) error {
+	if err := h.limitCodes(c); err != nil {
+		return err
+	}
 	slug, phone := c.Params("slug"), c.FormValue("phone")
 	token, err := h.signIn(c.UserContext(), slug, phone, c.FormValue("code"))
 	if errors.Is(err, ErrBadCode) || errors.Is(err, ErrTooManyTry) {
@@ -115,7 +130,13 @@ func (h *Handler) apiRequestCode(c *fiber.Ctx) error {
 	if err := c.BodyParser(&b); err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "the body must be JSON like {\"workspace\": \"slug\", \"phone\": \"+1...\"}")
 	}
+	if err := h.limitCodes(c); err != nil {
+		return err
+	}
 	if _, _, err := h.issueCode(c.UserContext(), b.Workspace, b.Phone, b.Name); err != nil {
+		if tf, ok := errors.AsType[*tooFastError](err); ok {
+			return ratelimit.Refuse(c, tf.wait, tf.msg)
+		}
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"status": "code sent"})
@@ -132,6 +153,9 @@ func (h *Handler) apiCreateSession(c *fiber.Ctx) error {
 	case b.LinkToken != "":
 		token, err = h.Store.OpenLink(c.UserContext(), h.Pool, b.LinkToken, h.SessionTTL)
 	case b.Workspace != "" && b.Phone != "" && b.Code != "":
+		if err := h.limitCodes(c); err != nil {
+			return err
+		}
 		token, err = h.signIn(c.UserContext(), b.Workspace, b.Phone, b.Code)
 	default:
 		return fiber.NewError(fiber.StatusBadRequest, "give link_token, or workspace, phone and code")
@@ -140,4 +164,21 @@ func (h *Handler) apiCreateSession(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"session_token": token})
+}
+
+// tooFastError refuses a code to a number that was just sent one.
+type tooFastError struct {
+	wait time.Duration
+	msg  string
+}
+
+func (e *tooFastError) Error() string { return e.msg }
+
+// limitCodes refuses, with 429, a client address asking for or checking codes too fast
+// (a burst of 20, then one every 10 s): guessing codes for many numbers gets nowhere.
+func (h *Handler) limitCodes(c *fiber.Ctx) error {
+	if ok, wait := h.codeIP.Allow(c.IP()); !ok {
+		return ratelimit.Refuse(c, wait, "too many sign-in codes asked for or tried from here; wait a little and try again")
+	}
+	return nil
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,10 +233,12 @@ func TestLoginIsRateLimited(t *testing.T) {
 	s := startServer(t)
 	c := browserClient(t)
 	// Ten guesses are answered; then the limit holds (a slow machine may earn a guess back
-	// every 6 s, so keep guessing until it bites).
+	// every 6 s, so keep guessing until it bites). Each guess names another address, so
+	// it is this client's limit that bites, not one address's lockout.
 	refused := 0
 	for i := range 20 {
-		resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {demoEmail}, "password": {"guess"}})
+		email := fmt.Sprintf("guess%d@example.com", i)
+		resp := postForm(t, c, s.url+"/admin/login", url.Values{"email": {email}, "password": {"guess"}})
 		if resp.StatusCode == http.StatusTooManyRequests {
 			refused = i
 			break
@@ -246,4 +250,51 @@ func TestLoginIsRateLimited(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "even the right password waits once the limit is hit")
 	require.NotEmpty(t, resp.Header.Get("Retry-After"))
 	require.Contains(t, resp.Body, "too many sign-in attempts")
+}
+
+func TestLoginLockout(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	guess := func(email, password string) response {
+		return postForm(t, c, s.url+"/admin/login", url.Values{"email": {email}, "password": {password}})
+	}
+	for i := range 4 {
+		require.Equal(t, http.StatusUnauthorized, guess(demoEmail, "guess").StatusCode, "wrong password %d", i+1)
+	}
+	resp := guess(strings.ToUpper(demoEmail), "guess")
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "the fifth wrong password in a row locks the address, whatever its case")
+	retry, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.InDelta(t, 30, retry, 2)
+	require.Contains(t, resp.Body, "Too many wrong passwords")
+
+	resp = guess(demoEmail, demoPassword)
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "the right password waits out the lockout too")
+
+	// Waiting it out: the next wrong password locks for twice as long.
+	_, err = s.app.pool.Exec(context.Background(), `UPDATE login_failures SET locked_until = now() - interval '1 second'`)
+	require.NoError(t, err)
+	resp = guess(demoEmail, "guess")
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	retry, err = strconv.Atoi(resp.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.InDelta(t, 60, retry, 2)
+
+	// An unknown address is counted the same way, so a lockout tells nothing about who
+	// has an account. (More guesses would meet this client's own limit first.)
+	require.Equal(t, http.StatusUnauthorized, guess("Nobody@example.com", "guess").StatusCode)
+	var failures int
+	require.NoError(t, s.app.pool.QueryRow(context.Background(),
+		`SELECT failures FROM login_failures WHERE email = 'nobody@example.com'`).Scan(&failures))
+	require.Equal(t, 1, failures)
+
+	// After the lockout the right password signs in and clears the count.
+	_, err = s.app.pool.Exec(context.Background(), `UPDATE login_failures SET locked_until = now() - interval '1 second'`)
+	require.NoError(t, err)
+	login(t, s, browserClient(t))
+	var left int
+	require.NoError(t, s.app.pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM login_failures WHERE email = lower($1)`, demoEmail).Scan(&left))
+	require.Zero(t, left)
 }

@@ -9,11 +9,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/frontdesk/frontdesk/admin"
 	"github.com/frontdesk/frontdesk/booking"
@@ -28,6 +28,8 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/metrics"
+	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
@@ -55,6 +57,7 @@ type app struct {
 	hub       *live.Hub
 	events    *live.Publisher
 	http      *fiber.App
+	metrics   *metrics.Metrics
 	// workers is whether this process works jobs; without, its River client only inserts.
 	workers bool
 	// done closes when the server shuts down, ending live streams.
@@ -72,6 +75,7 @@ type appOptions struct {
 func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOptions) (*app, error) {
 	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{}), workers: opts.workers}
 	a.events = live.NewPublisher(pool, log)
+	a.metrics = metrics.New(pool)
 	m, err := newModels(cfg.OpenAI, &lazyVoice{log: log.With("component", "voice")}, log)
 	if err != nil {
 		return nil, err
@@ -112,7 +116,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
-		Events: a.events, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
+		Events: a.events, Metrics: a.metrics, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
 		Senders: map[channels.Kind]conversation.Sender{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
@@ -136,7 +140,8 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.google.AddWorkers(workers)
 	// River fetches at most every FetchCooldown (100 ms by default), MaxWorkers jobs at a
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
-	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown}
+	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown,
+		Middleware: []rivertype.Middleware{a.metrics.Jobs()}}
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.rules.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.google.PeriodicJobs()...)
@@ -187,13 +192,18 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	a.http.Use(recover.New(), requestid.New(), requestContext, a.accessLog, webui.SecurityHeaders(cfg.SecureCookies()))
+	// metrics.HTTP answers errors itself, so accessLog before it sees the status sent.
+	a.http.Use(recover.New(), requestContext, reqid.Middleware, a.accessLog, a.metrics.HTTP, webui.SecurityHeaders(cfg.SecureCookies()))
 	a.http.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	if cfg.MetricsToken != "" {
+		a.http.Get("/metrics", a.metrics.Handler(cfg.MetricsToken))
+	}
 	a.http.Get("/readyz", a.ready)
 	a.http.Get("/static/:hash/:name", assets.Serve)
 	a.http.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/admin", fiber.StatusSeeOther) })
 	adminH.Register(a.http)
 	portalH.Register(a.http)
+	a.http.Use("/webhooks", webhookLimit(cfg.WebhookEvery, cfg.WebhookBurst))
 	a.twilio.Register(a.http)
 	a.telegram.Register(a.http)
 	return a, nil
@@ -234,8 +244,8 @@ func (a *app) accessLog(c *fiber.Ctx) error {
 	if err != nil {
 		status = 0 // the error handler sets it after us
 	}
-	a.log.Debug("http", "method", c.Method(), "path", p, "status", status,
-		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.Locals("requestid"))
+	a.log.DebugContext(c.UserContext(), "http", "method", c.Method(), "path", p, "status", status,
+		"duration_ms", time.Since(start).Milliseconds())
 	return err
 }
 

@@ -216,6 +216,7 @@ func benchIngest(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	cfg.Addr = "127.0.0.1:0"
 	// The benchmark posts far faster than one customer may: lift the per-customer limit.
 	cfg.PortalEvery, cfg.PortalBurst = time.Microsecond, 1<<30
+	cfg.WebhookEvery, cfg.WebhookBurst = time.Microsecond, 1<<30
 	if cfg.SecretKey == "" {
 		// The Twilio account's token is sealed for the run only.
 		cfg.SecretKey = secret.New("bench-")

@@ -30,10 +30,10 @@ func TestGoogleCalendarNotConfigured(t *testing.T) {
 func TestGoogleCalendarConnect(t *testing.T) {
 	t.Parallel()
 	fake := gcaltest.New(t)
-	s := startServerWith(t, func(cfg *config.Config) {
+	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
 		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
 		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
-	})
+	}})
 	c := browserClient(t)
 	login(t, s, c)
 	_, body := get(t, c, s.url+"/admin/calendar")

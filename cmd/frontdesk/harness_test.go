@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/dbtest"
+	"github.com/frontdesk/frontdesk/internal/reqid"
 )
 
 // testServer is a whole frontdesk (HTTP, River workers, live hub) on its own database
@@ -27,10 +28,17 @@ type testServer struct {
 	stop func()
 }
 
-func startServer(t *testing.T) *testServer { t.Helper(); return startServerWith(t, nil) }
+func startServer(t *testing.T) *testServer { t.Helper(); return startServerWith(t, serverOptions{}) }
 
-// startServerWith lets configure change the config first (nil: none).
-func startServerWith(t *testing.T, configure func(*config.Config)) *testServer {
+// serverOptions change what startServerWith starts.
+type serverOptions struct {
+	// config adjusts the settings before the app is made.
+	config func(*config.Config)
+	// log receives the server's log (at debug level) as well as stderr.
+	log io.Writer
+}
+
+func startServerWith(t *testing.T, opts serverOptions) *testServer {
 	t.Helper()
 	pool := dbtest.New(t)
 	addr := freeAddr(t)
@@ -41,12 +49,15 @@ func startServerWith(t *testing.T, configure func(*config.Config)) *testServer {
 		PortalEvery: time.Minute, PortalBurst: 5, // slow refill: the rate-limit test must not race the clock
 		MediaURL: "file://" + t.TempDir(),
 	}
-	if configure != nil {
-		configure(&cfg)
+	if opts.config != nil {
+		opts.config(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if opts.log != nil {
+		log = slog.New(reqid.LogHandler(slog.NewTextHandler(io.MultiWriter(os.Stderr, opts.log), &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
 	a, err := newApp(cfg, log, pool, appOptions{workers: true})
 	require.NoError(t, err)

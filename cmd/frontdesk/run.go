@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/reqid"
 )
 
 const usage = `frontdesk — a self-hosted AI front desk for small businesses
@@ -30,6 +31,7 @@ Commands:
   eval intents FILE     score the offline intent classifier on a JSONL file of {"text", "intent"} lines [--top N]
   eval voice            score offline voice transcription on synthesised speech [--voices --speeds --limit --worst N]
   eval drafts           draft a reply to every question through the whole pipeline: --docs DIR --questions FILE.jsonl
+  security-audit        report weak settings (secret key, TLS, log level, weak passwords, metrics); fails on any FAIL
   eval retrieval        score knowledge search: --docs DIR --questions FILE.jsonl of {"question", "answer_doc", "answer_text"}
 
 Configuration is read from the environment; see README.md (DATABASE_URL,
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return serve(ctx, cfg, log, rest)
 	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "security-audit":
+		return securityAudit(ctx, cfg, log, stdout)
 	case "demo":
 		return demo(ctx, cfg, log, rest, stdout)
 	case "workspaces create":
@@ -95,7 +99,7 @@ func newLogger(cfg config.Config) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(reqid.LogHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(reqid.LogHandler(slog.NewTextHandler(os.Stderr, opts)))
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/ai"
@@ -106,7 +107,15 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 		go func() { a.whatsapp.Run(waCtx); close(waDone) }()
 		defer func() { stopWA(); <-waDone }()
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if a.cfg.MetricsAddr != "" {
+		// Workers-only nodes serve their metrics here too: job latency is measured where jobs run.
+		stopMetrics, err := a.serveMetrics(errc)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	if serveHTTP {
 		ln, err := net.Listen("tcp", a.cfg.Addr)
 		if err != nil {
@@ -151,4 +160,17 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	pool.Close()
 	log.Info("database is up to date")
 	return nil
+}
+
+// serveMetrics serves /metrics alone on FRONTDESK_METRICS_ADDR.
+func (a *app) serveMetrics(errc chan<- error) (stop func(), err error) {
+	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", a.cfg.MetricsAddr, err)
+	}
+	srv := fiber.New(fiber.Config{DisableStartupMessage: true, ReadTimeout: 10 * time.Second})
+	srv.Get("/metrics", a.metrics.Handler(a.cfg.MetricsToken))
+	a.log.Info("metrics are served", "addr", ln.Addr().String())
+	go func() { errc <- srv.Listener(ln) }()
+	return func() { _ = srv.ShutdownWithTimeout(5 * time.Second) }, nil
 }

@@ -30,6 +30,11 @@ type Config struct {
 	// A customer may post PortalBurst messages at once, then one every PortalEvery.
 	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
 	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
+	// Webhooks of one channel account may arrive WebhookBurst at once, then one every
+	// WebhookEvery; one client address twice that. Generous: a provider whose webhook is
+	// refused may not retry, so only a flood should meet the limit.
+	WebhookEvery time.Duration `env:"FRONTDESK_WEBHOOK_EVERY" envDefault:"10ms"`
+	WebhookBurst int           `env:"FRONTDESK_WEBHOOK_BURST" envDefault:"1000"`
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
@@ -40,7 +45,13 @@ type Config struct {
 	GoogleAuthURL          string `env:"GOOGLE_OAUTH_AUTH_URL"`
 	GoogleTokenURL         string `env:"GOOGLE_OAUTH_TOKEN_URL"`
 	GoogleCalendarEndpoint string `env:"GOOGLE_CALENDAR_ENDPOINT"`
-	OpenAI                 OpenAI
+	// Metrics: /metrics on the main listener answers only with this bearer token (a
+	// reverse proxy makes every request look local, so being local proves nothing).
+	MetricsToken string `env:"FRONTDESK_METRICS_TOKEN"`
+	// MetricsAddr serves /metrics on a listener of its own (a private address), without
+	// a token unless FRONTDESK_METRICS_TOKEN is set too.
+	MetricsAddr string `env:"FRONTDESK_METRICS_ADDR"`
+	OpenAI OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.
@@ -214,6 +225,12 @@ func (c Config) Validate() error {
 	if (c.GoogleClientID == "") != (c.GoogleClientSecret == "") {
 		errs = append(errs, errors.New("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together"))
 	}
+	if c.WebhookEvery <= 0 || c.WebhookBurst < 1 {
+		errs = append(errs, errors.New("FRONTDESK_WEBHOOK_EVERY and FRONTDESK_WEBHOOK_BURST must be positive"))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("FRONTDESK_METRICS_TOKEN must be at least 16 characters"))
+	}
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
 	}
@@ -234,8 +251,12 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		secret = "(set)"
 	}
-	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s %s",
-		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.OpenAI)
+	metricsToken := "(unset)"
+	if c.MetricsToken != "" {
+		metricsToken = "(set)"
+	}
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s FRONTDESK_METRICS_ADDR=%s FRONTDESK_METRICS_TOKEN=%s %s",
+		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.MetricsAddr, metricsToken, c.OpenAI)
 }
 
 // redactURL hides a URL's password (an S3-compatible store's credentials).

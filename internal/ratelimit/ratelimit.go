@@ -52,9 +52,14 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 func (l *Limiter) Middleware(key func(*fiber.Ctx) string, message string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if ok, wait := l.Allow(key(c)); !ok {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
-			return fiber.NewError(fiber.StatusTooManyRequests, message)
+			return Refuse(c, wait, message)
 		}
 		return c.Next()
 	}
+}
+
+// Refuse answers 429 with Retry-After: wait rounded up to whole seconds.
+func Refuse(c *fiber.Ctx, wait time.Duration, message string) error {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
+	return fiber.NewError(fiber.StatusTooManyRequests, message)
 }

@@ -1,6 +1,11 @@
 // The knowledge page: the document list follows ingestion live over server-sent events.
 (function () {
   "use strict";
+  // Forms that destroy something ask first (inline handlers are barred by the CSP).
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
   var list = document.getElementById("kb-docs");
   if (!list) return;
   var pending = null;
