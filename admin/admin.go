@@ -39,18 +39,18 @@ type Options struct {
 	ConnectChannel func(ctx context.Context, a accounts.Account) error
 	// Pairing links WhatsApp accounts by QR code; nil means WhatsApp is unavailable.
 	Pairing Pairer
-	Booking        *booking.Store
+	Booking *booking.Store
 	// Google connects the calendar to Google Calendar; nil hides it.
-	Google *gcal.Sync
-	Hub            *live.Hub
-	Assets         *webui.Assets
-	Log            *slog.Logger
-	BaseURL        string
-	SecretKey      []byte
-	SessionTTL     time.Duration
-	PortalLinkTTL  time.Duration
-	SecureCookies  bool
-	Done           <-chan struct{}
+	Google        *gcal.Sync
+	Hub           *live.Hub
+	Assets        *webui.Assets
+	Log           *slog.Logger
+	BaseURL       string
+	SecretKey     []byte
+	SessionTTL    time.Duration
+	PortalLinkTTL time.Duration
+	SecureCookies bool
+	Done          <-chan struct{}
 }
 
 // Handler serves the admin UI and the owner API.

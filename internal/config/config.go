@@ -51,7 +51,7 @@ type Config struct {
 	// MetricsAddr serves /metrics on a listener of its own (a private address), without
 	// a token unless FRONTDESK_METRICS_TOKEN is set too.
 	MetricsAddr string `env:"FRONTDESK_METRICS_ADDR"`
-	OpenAI OpenAI
+	OpenAI      OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.

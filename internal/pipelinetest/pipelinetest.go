@@ -88,7 +88,7 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	require.NoError(t, err)
 	p.Conv, err = conversation.New(conversation.Options{
 		Rules: p.Rules,
-		Pool: p.Pool, Log: log, Knowledge: kb, Booking: bk,
+		Pool:  p.Pool, Log: log, Knowledge: kb, Booking: bk,
 		Classifier: opts.Classifier, Drafter: opts.Drafter, Extractor: opts.Extractor,
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
 		SendRetry: func(int) time.Duration { return 50 * time.Millisecond },
