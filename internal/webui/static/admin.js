@@ -56,6 +56,8 @@
   es.addEventListener("draft", reload);
   // Catch up on what changed between rendering the page and connecting (and after a reconnect).
   es.addEventListener("open", reload);
+  // A stream left open holds one of the browser's six connections to the server.
+  window.addEventListener("pagehide", function () { es.close(); });
 
   document.addEventListener("keydown", function (e) {
     if (e.target.tagName === "TEXTAREA" || e.target.tagName === "INPUT") return;

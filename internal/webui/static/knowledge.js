@@ -21,4 +21,6 @@
   var es = new EventSource("/admin/events");
   es.addEventListener("document", reload);
   es.addEventListener("open", reload);
+  // A stream left open holds one of the browser's six connections to the server.
+  window.addEventListener("pagehide", function () { es.close(); });
 })();

@@ -150,5 +150,7 @@
   var es = new EventSource("/c/events");
   es.addEventListener("message", refresh);
   es.addEventListener("open", refresh);
+  // A stream left open holds one of the browser's six connections to the server.
+  window.addEventListener("pagehide", function () { es.close(); });
   thread.scrollTop = thread.scrollHeight;
 })();
