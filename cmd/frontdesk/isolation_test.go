@@ -44,6 +44,8 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/api/v1/channels/", "channel"},
 	{"/admin/attachments/", "attachment"},
 	{"/admin/rules/", "rule"},
+	{"/admin/contacts/", "contact"},
+	{"/api/v1/contacts/", "contact"},
 	{"/api/v1/context/workspaces/", "rule"},
 }
 
@@ -72,6 +74,10 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	_, msg := customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": markerMessage})
 	d := waitDraft(t, ownerB, msg["id"].(float64))
 	ids["draft"], ids["conversation"] = int64(d["id"].(float64)), int64(d["conversation_id"].(float64))
+	var contact int64
+	require.NoError(t, a.pool.QueryRow(ctx, "SELECT contact_id FROM conversations WHERE workspace_id = $1 AND id = $2",
+		b.ID, ids["conversation"]).Scan(&contact))
+	ids["contact"] = contact
 	var attachment int64
 	require.NoError(t, a.pool.QueryRow(ctx, `INSERT INTO attachments (workspace_id, message_id, status, file_name)
 		VALUES ($1, $2, 'failed', $3) RETURNING id`, b.ID, int64(msg["id"].(float64)), markerFile).Scan(&attachment))
