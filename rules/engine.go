@@ -78,6 +78,15 @@ func (EvaluateArgs) Kind() string { return "evaluate_rules" }
 // FireTx queues the evaluation of the workspace's rules for trigger, in tx: the rules
 // run if and only if the event commits.
 func (e *Engine) FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t Trigger) error {
+	// Most workspaces have few rules: checking first saves a job per message. A rule
+	// enabled after this check applies from the next event on.
+	var listening bool
+	if err := tx.QueryRow(ctx, e.q.AnyForTrigger, ws, t).Scan(&listening); err != nil {
+		return fmt.Errorf("rules: look for %s rules: %w", t, err)
+	}
+	if !listening {
+		return nil
+	}
 	if _, err := e.jobs.InsertTx(ctx, tx, EvaluateArgs{WorkspaceID: ws, ConversationID: conversationID, Trigger: t}, nil); err != nil {
 		return fmt.Errorf("rules: queue %s: %w", t, err)
 	}

@@ -203,3 +203,23 @@ func TestDryRunChangesNothing(t *testing.T) {
 	require.Contains(t, r.Error, "user 999 is not a member of this workspace")
 	require.Equal(t, 1, p.Count(t, `SELECT count(*) FROM conversations WHERE 'pain' = ANY (tags)`))
 }
+
+// TestNoRuleNoJob: an event no enabled rule listens to queues no evaluation job; once a
+// rule listens, the next event does.
+func TestNoRuleNoJob(t *testing.T) {
+	t.Parallel()
+	p := pipelinetest.New(t, nil)
+	jobs := func() int {
+		return p.Count(t, `SELECT count(*) FROM river_job WHERE kind = 'evaluate_rules'`)
+	}
+	conv := say(t, p, "+447700900601", "Are you open on Saturday?")
+	pipelinetest.Eventually(t, func() bool {
+		return p.Count(t, `SELECT count(*) FROM drafts WHERE conversation_id = $1`, conv) == 1
+	}, "the message was drafted")
+	require.Zero(t, jobs(), "no rule listens to new_message")
+
+	id := addRule(t, p, `{"name": "Everything", "trigger": "new_message", "actions": [{"type": "add_tag", "tag": "seen"}]}`)
+	say(t, p, "+447700900601", "And on Sunday?")
+	pipelinetest.Eventually(t, func() bool { return len(runs(t, p, id)) == 1 }, "the rule ran")
+	require.Positive(t, jobs())
+}

@@ -28,6 +28,10 @@ LEFT JOIN LATERAL (
 WHERE r.workspace_id = $1 AND ($2 = 0 OR r.id = $2)
 ORDER BY r.priority DESC, r.id;
 
+-- name: AnyForTrigger
+-- Whether the workspace has a rule listening: an event no rule listens to queues no job.
+SELECT EXISTS (SELECT 1 FROM rules WHERE workspace_id = $1 AND trigger = $2 AND enabled);
+
 -- name: ForTrigger
 -- A dry run ($4) also tries rules that are off, so an owner can test before turning one on.
 SELECT id, definition FROM rules

@@ -47,9 +47,9 @@ type Run struct {
 }
 
 type queries struct {
-	Insert, Update, SetEnabled, Delete, List, ForTrigger, LockFacts          string
-	AddTag, RemoveTag, SetStatus, SetField, Assign, Notify, InsertRuns, Runs string
-	InsertWebhookCall, WebhookCalls, WebhookSecret, DueQuiet                 string
+	Insert, Update, SetEnabled, Delete, List, AnyForTrigger, ForTrigger, LockFacts string
+	AddTag, RemoveTag, SetStatus, SetField, Assign, Notify, InsertRuns, Runs       string
+	InsertWebhookCall, WebhookCalls, WebhookSecret, DueQuiet                       string
 }
 
 func afterSeconds(r Rule) *int {
