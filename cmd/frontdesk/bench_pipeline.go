@@ -42,7 +42,7 @@ type benchPipelineFlags struct {
 // draft: classification, search and drafting) and the throughput of the pipeline from
 // ingest to stored draft through real River jobs, against River's own throughput on
 // jobs that do nothing, with as many workers, in the same run.
-func benchPipeline(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) (err error) {
+func benchPipeline(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
 	var f benchPipelineFlags
 	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
 	fs.IntVar(&f.messages, "messages", 3000, "messages sent through the pipeline (and no-op jobs for the baseline)")
@@ -58,19 +58,16 @@ func benchPipeline(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if _, err := os.Stat(f.docs); err != nil {
 		return fmt.Errorf("bench pipeline: --docs: %w", err)
 	}
-	pool, err := prepareDatabase(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	a, err := newApp(cfg, log, pool, appOptions{workers: true})
-	if err != nil {
-		return err
-	}
+	return withAppOptions(ctx, cfg, log, appOptions{workers: true}, func(a *app) error {
+		return runBenchPipeline(ctx, a, cfg, f, out)
+	})
+}
+
+func runBenchPipeline(ctx context.Context, a *app, cfg config.Config, f benchPipelineFlags, out io.Writer) (err error) {
 	if benchOtherWorkers(ctx, a) {
 		return errors.New("bench pipeline: another process is working jobs on this database; stop it (or use another database) so it does not take the benchmark's jobs")
 	}
-	ws, err := a.conv.CreateWorkspace(ctx, pool, fmt.Sprintf("bench-pipeline-%d", time.Now().UnixNano()), "Bench Dental", "Europe/London", "GB")
+	ws, err := a.conv.CreateWorkspace(ctx, a.pool, fmt.Sprintf("bench-pipeline-%d", time.Now().UnixNano()), "Bench Dental", "Europe/London", "GB")
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,16 +61,9 @@ func evalDrafts(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	if *docs == "" || *questions == "" || fs.NArg() != 0 {
 		return fmt.Errorf("eval drafts needs --docs DIR and --questions FILE.jsonl: %w", errUsage)
 	}
-	pool, err := prepareDatabase(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	a, err := newApp(cfg, log, pool, appOptions{workers: true})
-	if err != nil {
-		return err
-	}
-	return runDraftsEval(ctx, a, *docs, *questions, out)
+	return withAppOptions(ctx, cfg, log, appOptions{workers: true}, func(a *app) error {
+		return runDraftsEval(ctx, a, *docs, *questions, out)
+	})
 }
 
 func runDraftsEval(ctx context.Context, a *app, docsDir, questionsPath string, out io.Writer) (err error) {
@@ -251,32 +243,11 @@ func oneLine(s string, max int) string {
 }
 
 func readDraftQuestions(path string) ([]draftQuestion, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("eval drafts: %w", err)
-	}
-	defer f.Close()
-	var out []draftQuestion
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var q draftQuestion
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			return nil, fmt.Errorf("eval drafts: %s line %d: %w", path, line, err)
-		}
+	return readJSONL(path, "eval drafts", func(q *draftQuestion) error {
 		q.AnswerDoc = cmp.Or(q.AnswerDoc, q.Doc)
 		if strings.TrimSpace(q.Question) == "" {
-			return nil, fmt.Errorf("eval drafts: %s line %d: needs \"question\"", path, line)
+			return errors.New(`needs "question"`)
 		}
-		out = append(out, q)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("eval drafts: %w", err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("eval drafts: %s has no questions", path)
-	}
-	return out, nil
+		return nil
+	})
 }

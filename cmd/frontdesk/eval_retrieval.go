@@ -170,32 +170,44 @@ func scoreRetrieval(ctx context.Context, db pgx.Tx, kb *knowledge.Store, ws int6
 func normalise(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func readQuestions(path string) ([]retrievalQuestion, error) {
+	return readJSONL(path, "eval retrieval", func(q *retrievalQuestion) error {
+		q.Doc, q.Answer = cmp.Or(q.AnswerDoc, q.Doc), cmp.Or(q.AnswerText, q.Answer)
+		if q.Question == "" || q.Doc == "" {
+			return errors.New(`needs "question" and "answer_doc"`)
+		}
+		return nil
+	})
+}
+
+// readJSONL reads a file of one JSON object per line (blank lines skipped), checking
+// each with check; errors name the command and the line.
+func readJSONL[T any](path, command string, check func(*T) error) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("eval retrieval: %w", err)
+		return nil, fmt.Errorf("%s: %w", command, err)
 	}
 	defer f.Close()
-	var out []retrievalQuestion
+	var out []T
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
-		var q retrievalQuestion
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			return nil, fmt.Errorf("eval retrieval: %s line %d: %w", path, line, err)
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			return nil, fmt.Errorf("%s: %s line %d: %w", command, path, line, err)
 		}
-		q.Doc, q.Answer = cmp.Or(q.AnswerDoc, q.Doc), cmp.Or(q.AnswerText, q.Answer)
-		if q.Question == "" || q.Doc == "" {
-			return nil, fmt.Errorf("eval retrieval: %s line %d: needs \"question\" and \"answer_doc\"", path, line)
+		if err := check(&v); err != nil {
+			return nil, fmt.Errorf("%s: %s line %d: %w", command, path, line, err)
 		}
-		out = append(out, q)
+		out = append(out, v)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("eval retrieval: %w", err)
+		return nil, fmt.Errorf("%s: %w", command, err)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("eval retrieval: %s has no questions", path)
+		return nil, fmt.Errorf("%s: %s has no lines", command, path)
 	}
 	return out, nil
 }

@@ -129,12 +129,17 @@ func inWorkspace(ctx context.Context, cfg config.Config, log *slog.Logger, slug 
 
 // withApp runs fn with an app (no workers) on a migrated database.
 func withApp(ctx context.Context, cfg config.Config, log *slog.Logger, fn func(*app) error) error {
+	return withAppOptions(ctx, cfg, log, appOptions{}, fn)
+}
+
+// withAppOptions runs fn with an app made with opts on a migrated database.
+func withAppOptions(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOptions, fn func(*app) error) error {
 	pool, err := prepareDatabase(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	a, err := newApp(cfg, log, pool, appOptions{})
+	a, err := newApp(cfg, log, pool, opts)
 	if err != nil {
 		return err
 	}
