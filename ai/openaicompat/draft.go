@@ -3,6 +3,7 @@ package openaicompat
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -54,7 +55,7 @@ func (dr *Drafter) Draft(ctx context.Context, req ai.DraftRequest) (ai.Draft, er
 	if o := req.Offer; o != nil {
 		// The customer answers an offer by its number or time, so every time must be there.
 		for _, t := range append(slices.Clone(o.Slots), o.Alternatives...) {
-			if !strings.Contains(d.Text, t.Format("15:04")) {
+			if !mentionsTime(d.Text, t) {
 				return ai.Draft{}, badOutput("draft", "the reply leaves out the offered time %s", t.Format("Mon 2 Jan 15:04"))
 			}
 		}
@@ -63,6 +64,17 @@ func (dr *Drafter) Draft(ctx context.Context, req ai.DraftRequest) (ai.Draft, er
 		d.NeedsHuman = true
 	}
 	return d, nil
+}
+
+// mentionsTime reports whether text writes the clock time of t in a usual form: 14:30,
+// 2:30pm, 2.30 PM, or 2pm for a whole hour.
+func mentionsTime(text string, t time.Time) bool {
+	forms := []string{regexp.QuoteMeta(t.Format("15:04")), t.Format("3") + "[:.]" + t.Format("04") + `\s?` + t.Format("pm")}
+	if t.Minute() == 0 {
+		forms = append(forms, t.Format("3")+`\s?`+t.Format("pm"))
+	}
+	re := regexp.MustCompile(`(^|[^0-9])(` + strings.Join(forms, "|") + `)([^0-9]|$)`)
+	return re.MatchString(strings.ToLower(text))
 }
 
 // grounded is whether a reply stands on something the request holds, so it may go out
