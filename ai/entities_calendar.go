@@ -7,7 +7,13 @@ import (
 )
 
 // combine puts each date with each time.
+// maxMentions is how many days, and times, of one message are read; a booking request
+// names a few.
+const maxMentions = 12
+
 func combine(days []dayRange, times []timeSpec, points []TimeRange, now time.Time) []TimeRange {
+	// Every day meets every time: a pasted page full of dates must not cost days × times.
+	days, times, points = days[:min(len(days), maxMentions)], times[:min(len(times), maxMentions)], points[:min(len(points), maxMentions)]
 	out := points
 	if len(days) == 0 && len(times) > 0 {
 		today := midnight(now)
