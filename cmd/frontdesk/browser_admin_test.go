@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,33 +16,16 @@ import (
 // each is kept.
 func TestBrowserContactsAndAnalytics(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(browserChromium); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", browserChromium, err)
-		}
-		t.Fatalf("CI must install Chromium at %s: %v", browserChromium, err)
-	}
-	deadline := time.Now().Add(browserTestTimeout)
+	requireChromium(t)
 	s := startServer(t)
 	f := seedClinic(t, s)
-	owner := newBrowserTab(t, startChromium(t), "owner")
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		owner.do(t, deadline, name, actions...)
-	}
+	owner, deadline, step := signedInOwner(t, s, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile,
+		chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	fitsWidth := func(page string) {
 		t.Helper()
 		require.Equal(t, "true", owner.eval(t, deadline, "measure "+page,
 			`document.documentElement.scrollWidth <= window.innerWidth`), "%s scrolls sideways on a phone", page)
 	}
-
-	step("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile,
-		chromedp.EmulateTouch, chromedp.EmulatePortrait))
-	step("open the sign-in page", chromedp.Navigate(s.url+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
-	step("fill in the sign-in form",
-		chromedp.SendKeys(chromedp.CSS("#email"), demoEmail),
-		chromedp.SendKeys(chromedp.CSS("#password"), demoPassword))
-	owner.navigateBy(t, deadline, "sign in", chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)))
 
 	// Analytics for the seeded week.
 	owner.navigateBy(t, deadline, "open analytics", chromedp.Navigate(s.url+"/admin/analytics?from=2026-06-01&to=2026-06-07"))

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -17,20 +15,10 @@ import (
 // complaint arrives.
 func TestBrowserKeyboardAndBell(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(browserChromium); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", browserChromium, err)
-		}
-		t.Fatalf("CI must install Chromium at %s: %v", browserChromium, err)
-	}
-	deadline := time.Now().Add(browserTestTimeout)
+	requireChromium(t)
 	s := startServer(t)
 	ctx := context.Background()
-	owner := newBrowserTab(t, startChromium(t), "owner")
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		owner.do(t, deadline, name, actions...)
-	}
+	owner, deadline, step := signedInOwner(t, s, chromedp.EmulateViewport(1280, 800))
 	write := func(name, phone, text string) {
 		t.Helper()
 		contact, err := s.app.conv.UpsertContact(ctx, s.app.pool, s.ws.ID, phone, name, channels.Portal)
@@ -38,13 +26,6 @@ func TestBrowserKeyboardAndBell(t *testing.T) {
 		_, err = s.app.conv.Ingest(ctx, channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.Portal, ContactID: contact, Text: text})
 		require.NoError(t, err)
 	}
-
-	step("use a laptop-sized window", chromedp.EmulateViewport(1280, 800))
-	step("open the sign-in page", chromedp.Navigate(s.url+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
-	step("fill in the sign-in form",
-		chromedp.SendKeys(chromedp.CSS("#email"), demoEmail),
-		chromedp.SendKeys(chromedp.CSS("#password"), demoPassword))
-	owner.navigateBy(t, deadline, "sign in", chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)))
 	step("see the inbox", chromedp.WaitVisible(chromedp.CSS("#live #conv-list")))
 	owner.waitLive(t, deadline, "/admin/events")
 

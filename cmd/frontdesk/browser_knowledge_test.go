@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -17,25 +16,9 @@ import (
 // passage is listed with its document.
 func TestBrowserKnowledge(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(browserChromium); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", browserChromium, err)
-		}
-		t.Fatalf("CI must install Chromium at %s: %v", browserChromium, err)
-	}
-	deadline := time.Now().Add(browserTestTimeout)
+	requireChromium(t)
 	s := startServer(t)
-	owner := newBrowserTab(t, startChromium(t), "owner")
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		owner.do(t, deadline, name, actions...)
-	}
-	step("use a laptop-sized window", chromedp.EmulateViewport(1280, 900))
-	step("open the sign-in page", chromedp.Navigate(s.url+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
-	step("fill in the sign-in form",
-		chromedp.SendKeys(chromedp.CSS("#email"), demoEmail),
-		chromedp.SendKeys(chromedp.CSS("#password"), demoPassword))
-	owner.navigateBy(t, deadline, "sign in", chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)))
+	owner, deadline, step := signedInOwner(t, s, chromedp.EmulateViewport(1280, 900))
 	owner.navigateBy(t, deadline, "open the knowledge page", chromedp.Navigate(s.url+"/admin/knowledge"))
 	step("see the upload form", chromedp.WaitVisible(chromedp.CSS("#file")))
 

@@ -51,12 +51,7 @@ const browserTrackEventSources = `(function () {
 // approves it; the customer sees the answer arrive without reloading.
 func TestBrowserPortalToApproval(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(browserChromium); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("browser test needs Chromium at %s (apt-get install chromium): %v", browserChromium, err)
-		}
-		t.Fatalf("CI must install Chromium at %s: %v", browserChromium, err)
-	}
+	requireChromium(t)
 
 	// The whole story must finish in time; each step has its own, shorter bound.
 	deadline := time.Now().Add(browserTestTimeout)
