@@ -65,8 +65,8 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		d.NeedsHuman = true
 	}
 	if body == "" {
-		if a := answer(req.Message, req.Intent.Intent, req.Sources); a != "" {
-			body = a
+		if a, n := answer(req.Message, req.Intent.Intent, req.Sources); a != "" {
+			body, d.Cited = a, []int{n}
 		} else {
 			body = v.later
 			d.NeedsHuman = true

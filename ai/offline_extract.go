@@ -212,10 +212,11 @@ func leansBack(s string) bool {
 	return false
 }
 
-// answer returns the passage of the sources that answers question, or "" when none
-// covers what it asks about. A passage must mention every topic word of a short
-// question and two thirds of a longer one's; a question of how much needs a price in it.
-func answer(question, intent string, sources []Source) string {
+// answer returns the passage of the sources that answers question and the number of
+// its source (from 1), or "" and 0 when none covers what it asks about. A passage must
+// mention every topic word of a short question and two thirds of a longer one's; a
+// question of how much needs a price in it.
+func answer(question, intent string, sources []Source) (string, int) {
 	terms := topicWords(question)
 	need := len(terms)
 	if need > 2 {
@@ -224,7 +225,7 @@ func answer(question, intent string, sources []Source) string {
 	if len(terms) == 0 {
 		// "Where are you?" names no topic: any passage on where, or when, is about it.
 		if intent != IntentLocation && intent != IntentHours {
-			return ""
+			return "", 0
 		}
 		terms, need = strings.Fields(intentTerms[intent]), 1
 	}
@@ -247,7 +248,10 @@ func answer(question, intent string, sources []Source) string {
 			best, bestHits, bestRank = p.text, hits, p.rank
 		}
 	}
-	return best
+	if best == "" {
+		return "", 0
+	}
+	return best, bestRank + 1
 }
 
 func splitSentences(text string) []string {

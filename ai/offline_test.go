@@ -52,6 +52,7 @@ func TestOfflineDrafter(t *testing.T) {
 		d := draft("How much is a cleaning?", IntentPricing)
 		require.Contains(t, d.Text, "A routine cleaning costs £65.")
 		require.NotContains(t, d.Text, "Whitening", "only the sentence that answers")
+		require.Equal(t, []int{1}, d.Cited)
 	})
 	t.Run("NeverInvents", func(t *testing.T) {
 		t.Parallel()
@@ -59,6 +60,7 @@ func TestOfflineDrafter(t *testing.T) {
 		require.True(t, d.NeedsHuman)
 		require.Contains(t, d.Text, "check with the team")
 		require.NotContains(t, d.Text, "£")
+		require.Empty(t, d.Cited)
 	})
 	t.Run("AvailabilityIsHandedOverLikeBooking", func(t *testing.T) {
 		t.Parallel()
@@ -116,11 +118,13 @@ func TestAnswerCoversTheQuestion(t *testing.T) {
 		{"do you have a student discount", IntentQuestion, ""},
 		{"how much is parking?", IntentPricing, ""},
 	} {
-		got := answer(c.question, c.intent, sources)
+		got, cited := answer(c.question, c.intent, sources)
 		if c.want == "" {
 			require.Empty(t, got, c.question)
+			require.Zero(t, cited, c.question)
 			continue
 		}
 		require.Contains(t, got, c.want, c.question)
+		require.Contains(t, sources[cited-1].Content, strings.Fields(c.want)[0], "the cited source holds the answer: %s", c.question)
 	}
 }

@@ -226,12 +226,15 @@ func TestDraftFindsTheAddressForWhereAreYou(t *testing.T) {
 func TestDraftAnswersFromKnowledge(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)
+	// A second passage on cleaning that the search also finds but the answer does not use.
+	_, err := b.svc.Knowledge.AddText(context.Background(), b.pool, b.ws.ID, "Hygiene", "Deep cleaning of the gums is done by our hygienist.")
+	require.NoError(t, err)
 	res, err := b.svc.Ingest(context.Background(), channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS,
 		Phone: "+447700900124", Text: "How much is a cleaning?"})
 	require.NoError(t, err)
 	d := b.draftFor(t, res.MessageID)
 	require.Contains(t, d.Content, "£65")
-	require.NotEmpty(t, d.Sources)
+	require.Len(t, d.Sources, 1, "only the source the reply cites is kept")
 	require.Equal(t, "Prices", d.Sources[0].Title)
 
 	res, err = b.svc.Ingest(context.Background(), channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS,

@@ -234,11 +234,8 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
 	}
-	if results == nil {
-		results = []knowledge.Result{}
-	}
 	return proposal{
-		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: results,
+		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: cited(results, d.Cited),
 		Provider: d.Provider, NeedsHuman: d.NeedsHuman, Offer: stored(req.Offer, serviceID, req.Now, moving),
 	}, nil
 }
@@ -288,4 +285,20 @@ func (s *Service) history(ctx context.Context, ws, convID, msgID int64) ([]ai.Tu
 	}
 	slices.Reverse(turns)
 	return turns, nil
+}
+
+// cited narrows the sources searched to those the reply stands on, so the owner sees
+// where its facts came from. A drafter that names none (a hand-off) leaves them all:
+// they are what the owner has to hand when writing the answer.
+func cited(results []knowledge.Result, numbers []int) []knowledge.Result {
+	out := []knowledge.Result{}
+	for _, n := range numbers {
+		if n >= 1 && n <= len(results) {
+			out = append(out, results[n-1])
+		}
+	}
+	if len(out) == 0 && len(results) > 0 {
+		return results
+	}
+	return out
 }
