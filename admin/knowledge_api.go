@@ -56,7 +56,11 @@ func (h *Handler) apiKnowledgeDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"documents": docs})
+	index, err := h.Knowledge.Status(c.UserContext(), h.Pool, workspaceID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"documents": docs, "index": index})
 }
 
 func (h *Handler) apiKnowledgeDocument(c *fiber.Ctx) error {

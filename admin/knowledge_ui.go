@@ -13,6 +13,7 @@ import (
 // knowledgeView is what the knowledge page shows.
 type knowledgeView struct {
 	Documents []knowledge.Document
+	Index     knowledge.IndexStatus
 	Preview   *knowledge.Document
 	Query     string
 	Results   []knowledge.Result
@@ -33,6 +34,9 @@ func (h *Handler) renderKnowledge(c *fiber.Ctx, v knowledgeView) error {
 	}
 	workspace, err := h.Conversations.Workspace(c.UserContext(), h.Pool, ws)
 	if err != nil {
+		return err
+	}
+	if v.Index, err = h.Knowledge.Status(c.UserContext(), h.Pool, ws); err != nil {
 		return err
 	}
 	v.Documents, v.MaxMB, v.CSRF = docs, h.Knowledge.MaxUpload()>>20, c.Locals("csrf")

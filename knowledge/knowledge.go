@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,6 +67,11 @@ type Options struct {
 	// default, 40, found 0.57 of the exact ten nearest and 100 found 0.75, for about twice
 	// the index time (frontdesk bench search, docs/benchmarks.md).
 	EfSearch int
+	// Earlier gives the embedder of a model the knowledge base was indexed with before
+	// Embedder, so a workspace keeps searching by its vectors while re-indexing runs
+	// (EmbedMissing). The offline model is always known; nil knows no other, and a
+	// workspace on an unknown model searches by full text alone until it is re-indexed.
+	Earlier func(model string) (SearchModel, bool)
 	// FetchTimeout bounds fetching a web page (default 30 s).
 	FetchTimeout time.Duration
 	// AllowPrivateAddresses lets web pages on loopback and private networks be fetched.
@@ -74,12 +80,26 @@ type Options struct {
 	AllowPrivateAddresses bool
 }
 
+// SearchModel is an embedder with the settings a search by its vectors needs.
+type SearchModel struct {
+	Embedder      Embedder
+	MinSimilarity float64
+	StemGate      bool
+}
+
+// offlineModel is the default embedder with the settings fitted to it.
+func offlineModel() SearchModel {
+	return SearchModel{Embedder: ai.OfflineEmbedder{}, MinSimilarity: 0.05, StemGate: true}
+}
+
 type queries struct {
 	InsertDocument, InsertChunk, Search                                 string
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
 	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
-	DeleteUpload, SetURL                                                string
+	DeleteUpload, SetURL, WorkspaceModel, ClaimModel, StageEmbedding    string
+	DropStaleStaged, ReadyToPromote, PromoteChunks, ClearStaged         string
+	SetWorkspaceModel, IndexStatus                                      string
 }
 
 // Store reads and writes the knowledge base; every call is scoped by workspace.
@@ -87,6 +107,12 @@ type Store struct {
 	opts   Options
 	q      queries
 	client *http.Client // fetches web pages
+
+	// indexes are the models searches use, by name: the current one and earlier ones
+	// that workspaces not yet re-indexed still need.
+	cur     *index
+	mu      sync.Mutex
+	indexes map[string]*index
 
 	// Set by AddWorkers and Attach.
 	pool   *pgxpool.Pool
@@ -103,11 +129,10 @@ func NewStore() (*Store, error) { return New(Options{}) }
 // New returns a store with opts.
 func New(opts Options) (*Store, error) {
 	if opts.Embedder == nil {
-		opts.Embedder = ai.OfflineEmbedder{}
-		opts.StemGate = true
+		opts.Embedder, opts.StemGate = offlineModel().Embedder, true
 	}
 	if opts.MinSimilarity == 0 {
-		opts.MinSimilarity = 0.05
+		opts.MinSimilarity = offlineModel().MinSimilarity
 	}
 	if opts.EfSearch <= 0 {
 		opts.EfSearch = 100
@@ -118,19 +143,34 @@ func New(opts Options) (*Store, error) {
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	model, dim := opts.Embedder.Model(), opts.Embedder.Dim()
+	current, err := newIndex(SearchModel{Embedder: opts.Embedder, MinSimilarity: opts.MinSimilarity, StemGate: opts.StemGate})
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{opts: opts, q: current.q, cur: current, indexes: map[string]*index{current.model.Embedder.Model(): current}}
+	s.client = s.pageClient()
+	return s, nil
+}
+
+// index is a model's embedder and the queries that use its vectors.
+type index struct {
+	model SearchModel
+	q     queries
+}
+
+func newIndex(m SearchModel) (*index, error) {
+	model, dim := m.Embedder.Model(), m.Embedder.Dim()
 	if !modelName.MatchString(model) || dim <= 0 {
 		return nil, fmt.Errorf("knowledge: embedder model %q of dimension %d cannot be indexed", model, dim)
 	}
 	// The vector query names the model and its dimension literally, so the planner
 	// matches it to that model's partial HNSW index.
 	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model).Replace(queriesSQL)
-	s := &Store{opts: opts}
-	s.client = s.pageClient()
-	if err := sqlset.Load(&s.q, src); err != nil {
+	ix := &index{model: m}
+	if err := sqlset.Load(&ix.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)
 	}
-	return s, nil
+	return ix, nil
 }
 
 // MaxUpload is the largest file Upload accepts.
@@ -177,14 +217,11 @@ func (s *Store) embedChunks(ctx context.Context, title string, chunks []Chunk, p
 		batch := chunks[start:min(start+embedBatch, len(chunks))]
 		texts := make([]string, len(batch))
 		for i, c := range batch {
-			texts[i] = title + "\n" + strings.Join(c.HeadingPath, "\n") + "\n" + c.Content
+			texts[i] = chunkText(title, c)
 		}
-		vecs, err := s.opts.Embedder.Embed(ctx, texts)
+		vecs, err := s.embedTexts(ctx, texts)
 		if err != nil {
-			return nil, fmt.Errorf("knowledge: embed chunks: %w", err)
-		}
-		if len(vecs) != len(batch) {
-			return nil, fmt.Errorf("knowledge: embedder returned %d vectors for %d chunks", len(vecs), len(batch))
+			return nil, err
 		}
 		out = append(out, vecs...)
 		if progress != nil {
@@ -194,7 +231,29 @@ func (s *Store) embedChunks(ctx context.Context, title string, chunks []Chunk, p
 	return out, nil
 }
 
+// chunkText is what is embedded of a chunk: its text with its document's title and
+// headings, which often carry the words a question uses.
+func chunkText(title string, c Chunk) string {
+	return title + "\n" + strings.Join(c.HeadingPath, "\n") + "\n" + c.Content
+}
+
+// embedTexts embeds texts with the store's model, checking it gave one vector each.
+func (s *Store) embedTexts(ctx context.Context, texts []string) ([][]float32, error) {
+	vecs, err := s.opts.Embedder.Embed(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: embed chunks: %w", err)
+	}
+	if len(vecs) != len(texts) {
+		return nil, fmt.Errorf("knowledge: embedder returned %d vectors for %d chunks", len(vecs), len(texts))
+	}
+	return vecs, nil
+}
+
 func (s *Store) storeChunks(ctx context.Context, db database.DBTX, workspaceID, docID int64, chunks []Chunk, vecs [][]float32) error {
+	// A workspace's first chunks decide the model its search starts with.
+	if _, err := db.Exec(ctx, s.q.ClaimModel, workspaceID); err != nil {
+		return fmt.Errorf("knowledge: record the embedding model: %w", err)
+	}
 	for i, c := range chunks {
 		path := c.HeadingPath
 		if path == nil {

@@ -129,14 +129,66 @@ INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3)
 ON CONFLICT (workspace_id, document_id) DO UPDATE SET data = excluded.data;
 
 -- name: ChunksToEmbed
--- Chunks stored before embeddings, or by another model than the store's.
-SELECT c.workspace_id, c.id, d.title, c.heading_path, c.heading, c.content
+-- Chunks stored before embeddings, or by another model than the store's and not yet
+-- staged for it. The last column says whether the chunk has a vector to keep meanwhile.
+SELECT c.workspace_id, c.id, d.title, c.heading_path, c.heading, c.content, c.embedding IS NOT NULL
 FROM kb_chunks c
 JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
 WHERE c.embedding_model IS DISTINCT FROM '__MODEL__'
+  AND NOT EXISTS (SELECT 1 FROM kb_reindex r
+                  WHERE r.workspace_id = c.workspace_id AND r.chunk_id = c.id AND r.model = '__MODEL__')
 ORDER BY c.workspace_id, c.id
 LIMIT $1;
 
 -- name: SetEmbedding
 UPDATE kb_chunks SET embedding = $3::vector, embedding_model = '__MODEL__'
 WHERE workspace_id = $1 AND id = $2;
+
+-- name: WorkspaceModel
+-- The model whose vectors the workspace's search uses.
+SELECT model FROM kb_index_models WHERE workspace_id = $1;
+
+-- name: ClaimModel
+INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')
+ON CONFLICT (workspace_id) DO NOTHING;
+
+-- name: StageEmbedding
+-- The new model's vector waits beside the chunk's current one.
+INSERT INTO kb_reindex (workspace_id, chunk_id, model, embedding) VALUES ($1, $2, '__MODEL__', $3::vector)
+ON CONFLICT (workspace_id, chunk_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding;
+
+-- name: DropStaleStaged
+-- Vectors staged for a model that is no longer the store's (the model changed twice).
+DELETE FROM kb_reindex WHERE model <> '__MODEL__';
+
+-- name: ReadyToPromote
+-- Workspaces not yet on the store's model, or with staged vectors, that have a vector of
+-- it for every chunk.
+SELECT w.workspace_id
+FROM (SELECT workspace_id FROM kb_index_models WHERE model <> '__MODEL__'
+      UNION
+      SELECT DISTINCT workspace_id FROM kb_reindex WHERE model = '__MODEL__') w
+WHERE NOT EXISTS (
+    SELECT 1 FROM kb_chunks c
+    WHERE c.workspace_id = w.workspace_id AND c.embedding_model IS DISTINCT FROM '__MODEL__'
+      AND NOT EXISTS (SELECT 1 FROM kb_reindex r
+                      WHERE r.workspace_id = c.workspace_id AND r.chunk_id = c.id AND r.model = '__MODEL__'));
+
+-- name: PromoteChunks
+UPDATE kb_chunks c SET embedding = r.embedding, embedding_model = r.model
+FROM kb_reindex r
+WHERE r.workspace_id = $1 AND r.model = '__MODEL__' AND c.workspace_id = $1 AND c.id = r.chunk_id;
+
+-- name: ClearStaged
+DELETE FROM kb_reindex WHERE workspace_id = $1;
+
+-- name: SetWorkspaceModel
+INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')
+ON CONFLICT (workspace_id) DO UPDATE SET model = excluded.model, updated_at = now();
+
+-- name: IndexStatus
+-- The model the workspace searches with, its chunks, and how many have the store's model.
+SELECT coalesce((SELECT model FROM kb_index_models WHERE workspace_id = $1), '__MODEL__'),
+       (SELECT count(*) FROM kb_chunks WHERE workspace_id = $1),
+       (SELECT count(*) FROM kb_chunks WHERE workspace_id = $1 AND embedding_model = '__MODEL__')
+     + (SELECT count(*) FROM kb_reindex WHERE workspace_id = $1 AND model = '__MODEL__');

@@ -55,18 +55,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 	if limit <= 0 {
 		limit = 5
 	}
-	vecs, err := s.opts.Embedder.Embed(ctx, []string{query})
-	if err != nil {
-		return nil, fmt.Errorf("knowledge: embed query: %w", err)
-	}
-	if len(vecs) != 1 {
-		return nil, fmt.Errorf("knowledge: embedder returned %d vectors for one query", len(vecs))
-	}
 	candidates := max(limit*4, 20)
-	maxDistance := 1 - s.opts.MinSimilarity
-	if s.opts.TextOnly {
-		maxDistance = -1 // no distance is that small
-	}
 	// With pgvector's iterative scan, the HNSW index keeps searching until it has found
 	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
 	if b, ok := db.(interface {
@@ -83,7 +72,28 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 		}
 		db = tx
 	}
-	rows, err := db.Query(ctx, s.q.Search, workspaceID, query, vectorLiteral(vecs[0]), candidates,
+	ix, err := s.indexFor(ctx, db, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	vec, maxDistance := "", -1.0 // no distance is that small: full text alone
+	if ix == nil {
+		ix = s.cur
+		vec = vectorLiteral(make([]float32, ix.model.Embedder.Dim()))
+	} else {
+		vecs, err := ix.model.Embedder.Embed(ctx, []string{query})
+		if err != nil {
+			return nil, fmt.Errorf("knowledge: embed query: %w", err)
+		}
+		if len(vecs) != 1 {
+			return nil, fmt.Errorf("knowledge: embedder returned %d vectors for one query", len(vecs))
+		}
+		vec = vectorLiteral(vecs[0])
+		if !s.opts.TextOnly {
+			maxDistance = 1 - ix.model.MinSimilarity
+		}
+	}
+	rows, err := db.Query(ctx, ix.q.Search, workspaceID, query, vec, candidates,
 		maxDistance, rrfK, limit*2, headlineOptions)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: search: %w", err)
@@ -97,7 +107,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 			return nil, fmt.Errorf("knowledge: scan result: %w", err)
 		}
 		r.Snippet = safeSnippet(r.Snippet)
-		if r.Matched == "vector" && s.opts.StemGate && !sharesStem(query, r.Title+" "+r.Heading+" "+r.Content) {
+		if r.Matched == "vector" && ix.model.StemGate && !sharesStem(query, r.Title+" "+r.Heading+" "+r.Content) {
 			continue
 		}
 		if len(out) < limit {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
@@ -341,4 +342,42 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestKnowledgeReindexShown: a workspace indexed by a model this server no longer has
+// searches by full text, the owner sees the re-index's progress, and the periodic job
+// moves it onto the configured model.
+func TestKnowledgeReindexShown(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	ctx := context.Background()
+	_, err := s.app.pool.Exec(ctx, `UPDATE kb_index_models SET model = 'retired-model/8' WHERE workspace_id = $1`, s.ws.ID)
+	require.NoError(t, err)
+
+	status, body := owner.do("GET", "/api/v1/knowledge-base/documents", nil)
+	require.Equal(t, http.StatusOK, status)
+	index := body["index"].(map[string]any)
+	require.Equal(t, "retired-model/8", index["searching_model"])
+	require.Equal(t, "offline-hash-v1", index["model"])
+	require.Equal(t, index["chunks"], index["embedded"], "every chunk already has the configured model's vector")
+
+	status, body = owner.do("POST", "/api/v1/knowledge-base/search", map[string]any{"query": "extracion gauze parking"})
+	require.Equal(t, http.StatusOK, status, body)
+	for _, r := range body["results"].([]any) {
+		require.Equal(t, "text", r.(map[string]any)["matched"], "no vectors of an unknown model are searched")
+	}
+
+	c := browserClient(t)
+	login(t, s, c)
+	_, page := get(t, c, s.url+"/admin/knowledge")
+	require.Contains(t, page, "Re-indexing for offline-hash-v1")
+	require.Contains(t, page, "search uses retired-model/8 until it is done")
+
+	_, err = s.app.knowledge.EmbedMissing(ctx, s.app.pool)
+	require.NoError(t, err)
+	_, body = owner.do("GET", "/api/v1/knowledge-base/documents", nil)
+	require.Equal(t, "offline-hash-v1", body["index"].(map[string]any)["searching_model"])
+	_, page = get(t, c, s.url+"/admin/knowledge")
+	require.NotContains(t, page, "Re-indexing")
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/ai/fallback"
@@ -19,6 +21,9 @@ type models struct {
 	transcriber conversation.Transcriber
 	// embedder is nil for the offline one, which knowledge picks by itself.
 	embedder knowledge.Embedder
+	// earlier rebuilds the embedder of a model named "<model>/<dim>" that workspaces may
+	// still search with while they are re-indexed; nil without an OpenAI-compatible API.
+	earlier func(name string) (knowledge.SearchModel, bool)
 }
 
 // openAIMinSimilarity is the cosine similarity a chunk found only by a remote model's
@@ -51,6 +56,18 @@ func newModels(cfg config.OpenAI, offlineVoice conversation.Transcriber, log *sl
 	if cfg.TranscribeModel != "" {
 		m.transcriber = fallback.Transcriber{Primary: client.Transcriber(cfg.TranscribeModel), Backup: offlineVoice, Log: log}
 	}
+	m.earlier = func(name string) (knowledge.SearchModel, bool) {
+		model, dim, ok := strings.Cut(name, "/")
+		n, err := strconv.Atoi(dim)
+		if !ok || err != nil {
+			return knowledge.SearchModel{}, false
+		}
+		e, err := client.Embedder(model, n)
+		if err != nil {
+			return knowledge.SearchModel{}, false
+		}
+		return knowledge.SearchModel{Embedder: e, MinSimilarity: openAIMinSimilarity}, true
+	}
 	if cfg.EmbeddingModel != "" {
 		e, err := client.Embedder(cfg.EmbeddingModel, cfg.EmbeddingDim)
 		if err != nil {
@@ -66,7 +83,7 @@ func newModels(cfg config.OpenAI, offlineVoice conversation.Transcriber, log *sl
 // knowledgeStore is the knowledge base with the models' embedder.
 func (m models) knowledgeStore() (*knowledge.Store, error) {
 	if m.embedder == nil {
-		return knowledge.NewStore()
+		return knowledge.New(knowledge.Options{Earlier: m.earlier})
 	}
-	return knowledge.New(knowledge.Options{Embedder: m.embedder, MinSimilarity: openAIMinSimilarity})
+	return knowledge.New(knowledge.Options{Embedder: m.embedder, MinSimilarity: openAIMinSimilarity, Earlier: m.earlier})
 }

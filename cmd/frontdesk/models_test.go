@@ -139,8 +139,9 @@ func TestPipelineFallsBackWhenTheModelFails(t *testing.T) {
 	require.Len(t, fake.Requests("/v1/chat/completions"), 4, "classify and draft, each tried twice")
 }
 
-// A new embedding model starts with no vectors: search keeps working by full text until
-// the backfill job has embedded every chunk with it, then finds them by vector too.
+// A new embedding model starts with no vectors: until every chunk of a workspace has
+// one, its search keeps using the old model's vectors; then it moves to the new ones at
+// once. Moving back to a model of the OpenAI-compatible API works the same way.
 func TestEmbeddingModelChange(t *testing.T) {
 	t.Parallel()
 	fake := openaitest.New(t)
@@ -158,15 +159,28 @@ func TestEmbeddingModelChange(t *testing.T) {
 
 	kb, err := m.knowledgeStore()
 	require.NoError(t, err)
+	st, err := kb.Status(ctx, p.Pool, p.Workspace.ID)
+	require.NoError(t, err)
+	require.True(t, st.Reindexing())
+	require.Equal(t, "offline-hash-v1", st.Searching)
+	require.Equal(t, 0, st.Embedded)
 	res, err := kb.Search(ctx, p.Pool, p.Workspace.ID, "yard", 3)
 	require.NoError(t, err, "chunks of another model and dimension do not break the search")
 	require.Len(t, res, 1)
-	require.Equal(t, "text", res[0].Matched, "no vector of the new model yet")
+	require.Equal(t, "both", res[0].Matched, "the old model's vectors still answer while re-indexing")
+	require.Empty(t, fake.Requests("/v1/embeddings"), "the query was embedded by the old model")
 
 	n, err := kb.EmbedMissing(ctx, p.Pool)
 	require.NoError(t, err)
 	require.Equal(t, 2, n, "the backfill re-embeds every chunk with the new model")
 	require.Equal(t, 2, p.Count(t, `SELECT count(*) FROM kb_chunks WHERE workspace_id = $1 AND embedding_model = 'text-embedding-3-small/64' AND vector_dims(embedding) = 64`, p.Workspace.ID))
+	require.Equal(t, 0, p.Count(t, `SELECT count(*) FROM kb_reindex`))
+	require.Equal(t, 1, p.Count(t, `SELECT count(*) FROM pg_indexes WHERE indexname = 'kb_chunks_text_embedding_3_small_64_idx'`),
+		"the new model has its own HNSW index")
+	st, err = kb.Status(ctx, p.Pool, p.Workspace.ID)
+	require.NoError(t, err)
+	require.False(t, st.Reindexing())
+	require.Equal(t, 2, st.Embedded)
 
 	// The fake's vectors of equal texts are equal: the chunk's own text is its nearest.
 	res, err = kb.Search(ctx, p.Pool, p.Workspace.ID, "Parking\nParking\nBikes go in the yard.", 3)
@@ -175,4 +189,19 @@ func TestEmbeddingModelChange(t *testing.T) {
 	require.Equal(t, "Bikes go in the yard.", res[0].Content)
 	require.Equal(t, "both", res[0].Matched)
 	require.InDelta(t, 1.0, res[0].Similarity, 1e-4)
+
+	// Another model of the same API: searches keep using text-embedding-3-small/64,
+	// rebuilt from its name, until the new vectors are all there.
+	cfg.EmbeddingModel, cfg.EmbeddingDim = "text-embedding-3-large", 32
+	m2, err := newModels(cfg, &lazyVoice{log: quietLog()}, quietLog())
+	require.NoError(t, err)
+	kb2, err := m2.knowledgeStore()
+	require.NoError(t, err)
+	res, err = kb2.Search(ctx, p.Pool, p.Workspace.ID, "Parking\nParking\nBikes go in the yard.", 3)
+	require.NoError(t, err)
+	require.NotEmpty(t, res)
+	require.InDelta(t, 1.0, res[0].Similarity, 1e-4, "searched with the 64-dimension vectors")
+	_, err = kb2.EmbedMissing(ctx, p.Pool)
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Count(t, `SELECT count(*) FROM kb_chunks WHERE workspace_id = $1 AND vector_dims(embedding) = 32`, p.Workspace.ID))
 }
