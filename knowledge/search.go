@@ -43,6 +43,10 @@ func safeSnippet(s string) string {
 	return strings.NewReplacer(markStart, "<b>", markStop, "</b>").Replace(html.EscapeString(s))
 }
 
+// textCandidates caps the chunks ranked by full text in one search (see the Search
+// query): far above what a business's few thousand chunks match.
+const textCandidates = 1000
+
 // rrfK damps the weight of the top ranks in reciprocal rank fusion (Cormack et al.).
 const rrfK = 60
 
@@ -94,7 +98,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 		}
 	}
 	rows, err := db.Query(ctx, ix.q.Search, workspaceID, query, vec, candidates,
-		maxDistance, rrfK, limit*2, headlineOptions)
+		maxDistance, rrfK, limit*2, headlineOptions, textCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: search: %w", err)
 	}

@@ -143,3 +143,28 @@ func TestHybridSearch(t *testing.T) {
 		require.Equal(t, "both", res[0].Matched, "found by the vector index too, not only by full text")
 	})
 }
+
+// TestSearchRanksCompleteMatchesPastTheCap: a word common to more chunks than full text
+// ranks in one search does not push out the one chunk that has every word of the question.
+func TestSearchRanksCompleteMatchesPastTheCap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	ws := newWorkspace(t, pool, "garage")
+	kb, err := knowledge.New(knowledge.Options{TextOnly: true})
+	require.NoError(t, err)
+	var doc int64
+	require.NoError(t, pool.QueryRow(ctx, "INSERT INTO kb_documents (workspace_id, title) VALUES ($1, 'Bays') RETURNING id", ws).Scan(&doc))
+	_, err = pool.Exec(ctx, `INSERT INTO kb_chunks (workspace_id, document_id, position, content)
+		SELECT $1, $2, i, 'Bay ' || i || ' has parking for one car.' FROM generate_series(0, 1199) i`, ws, doc)
+	require.NoError(t, err)
+	// Stored last, so a scan that stops after the first thousand matches never sees it.
+	_, err = kb.AddText(ctx, pool, ws, "Bicycles", "Parking for bicycles is in the yard.")
+	require.NoError(t, err)
+
+	res, err := kb.Search(ctx, pool, ws, "parking for bicycles", 3)
+	require.NoError(t, err)
+	require.NotEmpty(t, res)
+	require.Equal(t, "Parking for bicycles is in the yard.", res[0].Content)
+	require.Equal(t, "text", res[0].Matched)
+}
