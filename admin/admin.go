@@ -105,6 +105,8 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Post("/calendar/services", h.addServiceUI)
 	ui.Post("/calendar/hours", h.saveHoursUI)
 	ui.Post("/calendar/settings", h.saveBookingSettingsUI)
+	ui.Get("/calendar/appointments/:id<int>", h.appointmentPage)
+	ui.Post("/calendar/appointments/:id<int>/reschedule", h.rescheduleAppointmentUI)
 	ui.Post("/calendar/appointments/:id<int>/cancel", h.cancelAppointmentUI)
 	ui.Post("/calendar/google/connect", h.googleConnect)
 	ui.Get("/calendar/google/callback", h.googleCallback)

@@ -20,13 +20,12 @@ type hoursRow struct {
 
 // calendarView is what calendar.html shows; the forms' values survive a refused save.
 type calendarView struct {
-	Week, PrevWeek, NextWeek string
+	Nav                      calNav
 	Services                 []serviceJSON
 	Hours                    []hoursRow
 	Settings                 booking.Settings
 	Reminders                string // minutes before, "1440, 60"
 	settingsGiven            bool
-	Appointments             []booking.Appointment
 	ServiceForm              map[string]string
 	Errors                   map[string]string
 	Saved                    string
@@ -45,12 +44,13 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 		return err
 	}
 	loc := w.Location()
-	week := weekStart(booking.LocalDate(h.Booking.Now(), loc))
-	if d, err := booking.ParseDate(c.Query("week", v.Week)); err == nil {
-		week = weekStart(d)
+	hours, err := h.Booking.Hours(ctx, h.Pool, ws)
+	if err != nil {
+		return err
 	}
-	v.Week, v.PrevWeek, v.NextWeek = week.Format(time.DateOnly), week.AddDate(0, 0, -7).Format(time.DateOnly), week.AddDate(0, 0, 7).Format(time.DateOnly)
-
+	if v.Nav, err = h.calendarNav(c, ws, loc, hours); err != nil {
+		return err
+	}
 	services, err := h.Booking.Services(ctx, h.Pool, ws)
 	if err != nil {
 		return err
@@ -59,10 +59,6 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 		v.Services = append(v.Services, toServiceJSON(sv))
 	}
 	if v.Hours == nil {
-		hours, err := h.Booking.Hours(ctx, h.Pool, ws)
-		if err != nil {
-			return err
-		}
 		for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
 			row := hoursRow{Weekday: d}
 			if ws := hours[d]; len(ws) > 0 {
@@ -83,13 +79,6 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 			return err
 		}
 		v.Reminders = joinMinutes(rem)
-	}
-	v.Appointments, err = h.Booking.Appointments(ctx, h.Pool, ws, localMidnight(week, loc), localMidnight(week.AddDate(0, 0, 7), loc))
-	if err != nil {
-		return err
-	}
-	for i := range v.Appointments {
-		v.Appointments[i] = appointmentJSON(v.Appointments[i], loc)
 	}
 	if v.ServiceForm == nil {
 		v.ServiceForm = map[string]string{"duration_minutes": "30", "buffer_minutes": "0"}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +86,96 @@ func TestAdminCalendarPage(t *testing.T) {
 	require.Equal(t, "/admin/calendar?saved=cancelled&week="+week, page.Header.Get("Location"))
 	_, body = get(t, c, s.url+page.Header.Get("Location"))
 	require.Contains(t, body, "Appointment cancelled.")
+	_, body = get(t, c, s.url+"/admin/calendar?view=list&date="+week)
 	require.Contains(t, body, "<td>cancelled</td>")
+}
+
+// gridCell is the calendar grid's cell where an appointment starts, by day and time.
+func gridCell(body, day, slot string) string {
+	m := regexp.MustCompile(`<td class="d appt[^"]*"[^>]*data-day="` + day + `" data-slot="` + slot + `"[^>]*>(.*?)</td>`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestAdminCalendarViews(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	owner := s.ownerAPI(t, s.ws.ID)
+	monday := nextWeekday(s.ws.Location(), time.Monday)
+	svc := calendarSetup(t, owner, monday) // weekdays 09:00–17:00, the Tuesday closed
+	loc := s.ws.Location()
+	book := func(day time.Time, hh, mm int, name, phone string) map[string]any {
+		t.Helper()
+		status, appt := owner.do("POST", "/api/v1/calendar/appointments", map[string]any{
+			"service_id": svc, "start": time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, loc).Format(time.RFC3339),
+			"contact_phone": phone, "contact_name": name,
+		})
+		require.Equal(t, http.StatusCreated, status, appt)
+		return appt
+	}
+	wed, thu := monday.AddDate(0, 0, 2), monday.AddDate(0, 0, 3)
+	first := book(wed, 10, 30, "Ada Grid", "+447700900401")
+	book(thu, 14, 0, "Ben Grid", "+447700900402")
+	week := monday.Format(time.DateOnly)
+
+	// Week view: each appointment in its day's column at its time, two rows tall (30 minutes).
+	resp, body := get(t, c, s.url+"/admin/calendar?date="+week)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	cell := gridCell(body, wed.Format(time.DateOnly), "10:30")
+	require.Contains(t, cell, "Ada Grid")
+	require.Contains(t, cell, fmt.Sprintf(`href="/admin/calendar/appointments/%v"`, first["id"]))
+	require.Contains(t, gridCell(body, thu.Format(time.DateOnly), "14:00"), "Ben Grid")
+	require.Empty(t, gridCell(body, thu.Format(time.DateOnly), "10:30"), "nothing is drawn where nothing is booked")
+	require.Regexp(t, `rowspan="2" data-day="`+wed.Format(time.DateOnly)+`" data-slot="10:30"`, body)
+	require.Contains(t, body, `data-day="`+wed.Format(time.DateOnly)+`" data-slot="11:00"></td>`, "the slot after it is free again")
+	require.Contains(t, body, `class="d focus"`, "the chosen day is the one a phone shows")
+
+	// Prev/next keep the filters; the filters are in the query string.
+	_, body = get(t, c, s.url+"/admin/calendar?view=week&date="+week+"&status=cancelled")
+	require.Empty(t, gridCell(body, wed.Format(time.DateOnly), "10:30"), "only cancelled ones")
+	require.Contains(t, body, "2 more hidden by the filter.")
+	require.Contains(t, body, "status=cancelled", "navigation keeps the filter")
+	require.Contains(t, body, `<option value="cancelled" selected>`)
+
+	// Day view shows one day only.
+	_, body = get(t, c, s.url+"/admin/calendar?view=day&date="+thu.Format(time.DateOnly))
+	require.Contains(t, gridCell(body, thu.Format(time.DateOnly), "14:00"), "Ben Grid")
+	require.NotContains(t, body, "Ada Grid")
+	require.Contains(t, body, "date="+thu.AddDate(0, 0, 1).Format(time.DateOnly), "next goes one day on")
+
+	// A filter on a resource nobody is booked on hides both.
+	_, body = get(t, c, s.url+"/admin/calendar?view=list&date="+week+"&resource=999999")
+	require.NotContains(t, body, "Ada Grid")
+	require.Contains(t, body, "No appointments this week.")
+	_, body = get(t, c, s.url+fmt.Sprintf("/admin/calendar?view=list&date=%s&service=%v", week, svc))
+	require.Contains(t, body, "Ada Grid")
+	require.Contains(t, body, "Ben Grid")
+
+	// The appointment's page moves it: a closed day is refused next to the field, a free time works.
+	apptURL := fmt.Sprintf("%s/admin/calendar/appointments/%v", s.url, first["id"])
+	resp, body = get(t, c, apptURL)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Contains(t, body, "Ada Grid")
+	require.Contains(t, body, `name="date" value="`+wed.Format(time.DateOnly)+`"`)
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	page := postForm(t, c, apptURL+"/reschedule", url.Values{"_csrf": {csrf}, "date": {monday.AddDate(0, 0, 1).Format(time.DateOnly)}, "time": {"11:00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, `<div class="field-error">that time cannot be booked`)
+	page = postForm(t, c, apptURL+"/reschedule", url.Values{"_csrf": {csrf}, "date": {thu.Format(time.DateOnly)}, "time": {"14:00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode, "Ben holds it")
+	require.Contains(t, page.Body, `id="alternatives"`)
+	page = postForm(t, c, apptURL+"/reschedule", url.Values{"_csrf": {csrf}, "date": {"not a date"}, "time": {"11:00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, `<div class="field-error">choose a date</div>`)
+	page = postForm(t, c, apptURL+"/reschedule", url.Values{"_csrf": {csrf}, "date": {thu.Format(time.DateOnly)}, "time": {"15:30"}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	_, body = get(t, c, s.url+page.Header.Get("Location"))
+	require.Contains(t, body, "Appointment moved")
+	_, body = get(t, c, s.url+"/admin/calendar?date="+week)
+	require.Contains(t, gridCell(body, thu.Format(time.DateOnly), "15:30"), "Ada Grid")
+	require.False(t, strings.Contains(gridCell(body, wed.Format(time.DateOnly), "10:30"), "Ada Grid"))
 }
