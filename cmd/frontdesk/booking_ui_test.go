@@ -179,3 +179,96 @@ func TestAdminCalendarViews(t *testing.T) {
 	require.Contains(t, gridCell(body, thu.Format(time.DateOnly), "15:30"), "Ada Grid")
 	require.False(t, strings.Contains(gridCell(body, wed.Format(time.DateOnly), "10:30"), "Ada Grid"))
 }
+
+func TestAdminCalendarResourcesAndExceptions(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := browserClient(t)
+	login(t, s, c)
+	owner := s.ownerAPI(t, s.ws.ID)
+	monday := nextWeekday(s.ws.Location(), time.Monday)
+	svc := calendarSetup(t, owner, monday) // Check-up on the default resource, weekdays 09:00–17:00
+	wed := monday.AddDate(0, 0, 2)
+	wedSlots := func() []string {
+		t.Helper()
+		var out []string
+		for _, st := range slotStarts(t, owner, svc, wed, wed) {
+			out = append(out, st[11:16]) // the local time of day in the RFC 3339 start
+		}
+		return out
+	}
+	_, body := get(t, c, s.url+"/admin/calendar")
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	require.Contains(t, body, `<a href="/admin/calendar/resources/`, "the default resource is listed")
+
+	page := postForm(t, c, s.url+"/admin/calendar/resources", url.Values{"_csrf": {csrf}, "name": {"  "}, "kind": {"staff"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, `<div class="field-error">a name of 1 to 100 characters is required</div>`)
+	page = postForm(t, c, s.url+"/admin/calendar/resources", url.Values{"_csrf": {csrf}, "name": {"Dr Lee"}, "kind": {"staff"}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	leeURL := s.url + strings.TrimSuffix(page.Header.Get("Location"), "?saved=created")
+	_, body = get(t, c, leeURL)
+	require.Contains(t, body, "<h1>Dr Lee</h1>")
+
+	// Dr Lee does check-ups on Wednesday afternoons only; the default resource stops doing them.
+	var defaultURL string
+	_, body = get(t, c, s.url+"/admin/calendar")
+	if m := regexp.MustCompile(`<a href="(/admin/calendar/resources/\d+)">Default</a>`).FindStringSubmatch(body); m != nil {
+		defaultURL = s.url + m[1]
+	}
+	require.NotEmpty(t, defaultURL)
+	page = postForm(t, c, defaultURL, url.Values{"_csrf": {csrf}, "name": {"Default"}, "kind": {"staff"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode, "every service would be left with nobody")
+	require.Contains(t, page.Body, "nobody else performs")
+	require.Contains(t, page.Body, "Check-up")
+	page = postForm(t, c, leeURL, url.Values{"_csrf": {csrf}, "name": {"Dr Lee"}, "kind": {"staff"}, "services": {fmt.Sprint(svc)},
+		"hours_3_opens1": {"13:00"}, "hours_3_closes1": {"12:00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, "closes before it opens")
+	require.Contains(t, page.Body, `name="hours_3_opens1" value="13:00"`, "what was typed is kept")
+	page = postForm(t, c, leeURL, url.Values{"_csrf": {csrf}, "name": {"Dr Lee"}, "kind": {"staff"}, "services": {fmt.Sprint(svc)},
+		"hours_3_opens1": {"13:00"}, "hours_3_closes1": {"15:00"}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	_, services := owner.do("GET", "/api/v1/calendar/services", nil)
+	keep := url.Values{"_csrf": {csrf}, "name": {"Default"}, "kind": {"staff"}}
+	for _, sv := range services["services"].([]any) {
+		if id := sv.(map[string]any)["id"].(float64); id != svc {
+			keep.Add("services", fmt.Sprint(id))
+		}
+	}
+	page = postForm(t, c, defaultURL, keep)
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	_, body = get(t, c, leeURL)
+	require.Regexp(t, `value="`+fmt.Sprint(svc)+`" checked> Check-up`, body)
+	require.Equal(t, []string{"13:00", "13:30", "14:00"}, wedSlots(), "Dr Lee's own hours (with 10 minutes free after each)")
+
+	// Days that differ: refused with the error by the field; closed all day; extra hours.
+	page = postForm(t, c, s.url+"/admin/calendar/exceptions", url.Values{"_csrf": {csrf}, "date": {""}, "what": {"closed"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, `<div class="field-error">choose a date</div>`)
+	page = postForm(t, c, s.url+"/admin/calendar/exceptions", url.Values{"_csrf": {csrf}, "date": {wed.Format(time.DateOnly)}, "what": {"hours"}, "opens": {"15:00"}, "closes": {"13:00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, `<div class="field-error">must be later than it opens</div>`)
+	require.Contains(t, page.Body, `value="hours" checked`)
+
+	lee := strings.TrimPrefix(leeURL, s.url+"/admin/calendar/resources/")
+	page = postForm(t, c, s.url+"/admin/calendar/exceptions", url.Values{"_csrf": {csrf}, "date": {wed.Format(time.DateOnly)}, "resource": {lee}, "what": {"closed"}, "note": {"Training"}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	require.Empty(t, wedSlots(), "Dr Lee is away")
+	_, body = get(t, c, s.url+"/admin/calendar")
+	require.Contains(t, body, "Dr Lee</td><td>closed all day <span class=\"muted small\">Training</span>")
+	m := regexp.MustCompile(`Training</span></td>\s*<td><form method="post" action="(/admin/calendar/exceptions/\d+/delete)"`).FindStringSubmatch(body)
+	require.NotNil(t, m)
+	page = postForm(t, c, s.url+m[1], url.Values{"_csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	require.Len(t, wedSlots(), 3, "back to the weekly hours")
+
+	page = postForm(t, c, s.url+"/admin/calendar/exceptions", url.Values{"_csrf": {csrf}, "date": {wed.Format(time.DateOnly)}, "resource": {lee}, "what": {"hours"}, "opens": {"14:00"}, "closes": {"16:00"}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	require.Equal(t, []string{"14:00", "14:30", "15:00"}, wedSlots(), "that day's hours replace the week's")
+	_, body = get(t, c, s.url+"/admin/calendar")
+	require.Contains(t, body, "open only 14:00–16:00")
+
+	resp, _ := get(t, c, s.url+"/admin/calendar/resources/999999")
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
