@@ -20,17 +20,74 @@ type hoursRow struct {
 
 // calendarView is what calendar.html shows; the forms' values survive a refused save.
 type calendarView struct {
-	Week, PrevWeek, NextWeek string
+	Nav                      calNav
 	Services                 []serviceJSON
 	Hours                    []hoursRow
 	Settings                 booking.Settings
 	Reminders                string // minutes before, "1440, 60"
 	settingsGiven            bool
-	Appointments             []booking.Appointment
 	ServiceForm              map[string]string
+	Resources                []resourceRow
+	ResourceForm             map[string]string
+	Exceptions               []exceptionRow
+	ExceptionForm            map[string]string
+	Today                    string
 	Errors                   map[string]string
 	Saved                    string
 	Google                   googleView
+}
+
+// hoursForm is the weekly hours table of a form (_hours.html).
+type hoursForm struct {
+	Rows   []hoursRow
+	Errors map[string]string
+}
+
+// HoursForm is the business's hours table.
+func (v calendarView) HoursForm() hoursForm { return hoursForm{Rows: v.Hours, Errors: v.Errors} }
+
+// hoursRows lays out weekly hours as the form shows them, Monday first.
+func hoursRows(hours map[time.Weekday][]booking.Window) []hoursRow {
+	var out []hoursRow
+	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+		row := hoursRow{Weekday: d}
+		if ws := hours[d]; len(ws) > 0 {
+			row.Opens1, row.Closes1 = ws[0].Opens, ws[0].Closes
+			if len(ws) > 1 {
+				row.Opens2, row.Closes2 = ws[1].Opens, ws[1].Closes
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// readHoursForm reads the hours table of a posted form: its rows as typed (Monday
+// first), the windows they make, and what is wrong by row.
+func readHoursForm(c *fiber.Ctx) ([]hoursRow, []booking.Window, booking.ValidationError) {
+	var rows []hoursRow
+	var windows []booking.Window
+	bad := booking.ValidationError{}
+	for d := range 7 {
+		day := time.Weekday(d)
+		key := "hours_" + strconv.Itoa(d)
+		row := hoursRow{Weekday: day,
+			Opens1: strings.TrimSpace(c.FormValue(key + "_opens1")), Closes1: strings.TrimSpace(c.FormValue(key + "_closes1")),
+			Opens2: strings.TrimSpace(c.FormValue(key + "_opens2")), Closes2: strings.TrimSpace(c.FormValue(key + "_closes2"))}
+		rows = append(rows, row)
+		for _, pair := range [][2]string{{row.Opens1, row.Closes1}, {row.Opens2, row.Closes2}} {
+			if pair[0] == "" && pair[1] == "" {
+				continue
+			}
+			w := booking.Window{Weekday: day, Opens: pair[0], Closes: pair[1]}
+			if _, err := w.Rule(); err != nil {
+				bad[key] = strings.TrimPrefix(err.Error(), booking.ErrInvalid.Error()+": ")
+				continue
+			}
+			windows = append(windows, w)
+		}
+	}
+	return append(rows[1:], rows[0]), windows, bad
 }
 
 // weekStart is the Monday of the week of the local day d.
@@ -45,12 +102,13 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 		return err
 	}
 	loc := w.Location()
-	week := weekStart(booking.LocalDate(h.Booking.Now(), loc))
-	if d, err := booking.ParseDate(c.Query("week", v.Week)); err == nil {
-		week = weekStart(d)
+	hours, err := h.Booking.Hours(ctx, h.Pool, ws)
+	if err != nil {
+		return err
 	}
-	v.Week, v.PrevWeek, v.NextWeek = week.Format(time.DateOnly), week.AddDate(0, 0, -7).Format(time.DateOnly), week.AddDate(0, 0, 7).Format(time.DateOnly)
-
+	if v.Nav, err = h.calendarNav(c, ws, loc, hours); err != nil {
+		return err
+	}
 	services, err := h.Booking.Services(ctx, h.Pool, ws)
 	if err != nil {
 		return err
@@ -59,20 +117,22 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 		v.Services = append(v.Services, toServiceJSON(sv))
 	}
 	if v.Hours == nil {
-		hours, err := h.Booking.Hours(ctx, h.Pool, ws)
-		if err != nil {
-			return err
-		}
-		for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
-			row := hoursRow{Weekday: d}
-			if ws := hours[d]; len(ws) > 0 {
-				row.Opens1, row.Closes1 = ws[0].Opens, ws[0].Closes
-				if len(ws) > 1 {
-					row.Opens2, row.Closes2 = ws[1].Opens, ws[1].Closes
-				}
-			}
-			v.Hours = append(v.Hours, row)
-		}
+		v.Hours = hoursRows(hours)
+	}
+	resources, err := h.Booking.Resources(ctx, h.Pool, ws)
+	if err != nil {
+		return err
+	}
+	v.Resources = resourceRows(resources, v.Services)
+	v.Today = todayISO(h.Booking.Now(), loc)
+	today, _ := booking.ParseDate(v.Today)
+	exceptions, err := h.Booking.UpcomingExceptions(ctx, h.Pool, ws, today)
+	if err != nil {
+		return err
+	}
+	v.Exceptions = exceptionRows(exceptions, resources)
+	if v.ExceptionForm == nil {
+		v.ExceptionForm = map[string]string{"what": "closed"}
 	}
 	if !v.settingsGiven {
 		if v.Settings, err = h.Booking.Settings(ctx, h.Pool, ws); err != nil {
@@ -83,13 +143,6 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 			return err
 		}
 		v.Reminders = joinMinutes(rem)
-	}
-	v.Appointments, err = h.Booking.Appointments(ctx, h.Pool, ws, localMidnight(week, loc), localMidnight(week.AddDate(0, 0, 7), loc))
-	if err != nil {
-		return err
-	}
-	for i := range v.Appointments {
-		v.Appointments[i] = appointmentJSON(v.Appointments[i], loc)
 	}
 	if v.ServiceForm == nil {
 		v.ServiceForm = map[string]string{"duration_minutes": "30", "buffer_minutes": "0"}
@@ -172,30 +225,8 @@ func (h *Handler) saveHoursUI(c *fiber.Ctx) error {
 	if err := h.requireOwner(c); err != nil {
 		return err
 	}
-	var rows []hoursRow
-	var windows []booking.Window
-	bad := booking.ValidationError{}
-	for d := range 7 {
-		day := time.Weekday(d)
-		key := "hours_" + strconv.Itoa(d)
-		row := hoursRow{Weekday: day,
-			Opens1: strings.TrimSpace(c.FormValue(key + "_opens1")), Closes1: strings.TrimSpace(c.FormValue(key + "_closes1")),
-			Opens2: strings.TrimSpace(c.FormValue(key + "_opens2")), Closes2: strings.TrimSpace(c.FormValue(key + "_closes2"))}
-		rows = append(rows, row)
-		for _, pair := range [][2]string{{row.Opens1, row.Closes1}, {row.Opens2, row.Closes2}} {
-			if pair[0] == "" && pair[1] == "" {
-				continue
-			}
-			w := booking.Window{Weekday: day, Opens: pair[0], Closes: pair[1]}
-			if _, err := w.Rule(); err != nil {
-				bad[key] = strings.TrimPrefix(err.Error(), booking.ErrInvalid.Error()+": ")
-				continue
-			}
-			windows = append(windows, w)
-		}
-	}
-	// Show Monday first, as the page does.
-	v := calendarView{Hours: append(rows[1:], rows[0])}
+	rows, windows, bad := readHoursForm(c)
+	v := calendarView{Hours: rows}
 	if len(bad) > 0 {
 		return h.refused(c, bad, v)
 	}

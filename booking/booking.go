@@ -32,6 +32,9 @@ type queries struct {
 	LockResource, ListBusy, InsertAppointment, MoveAppointment, CancelAppointment string
 	GetAppointment, ListAppointments                                              string
 	MoveAppointmentTo, ListExternalBusy, GetReminders, UpsertReminders            string
+	InsertResource, GetResource, UpdateResource                                   string
+	UnlinkResourceServices, LinkResourceServices, ServicesWithoutResource         string
+	AddException, DeleteException, ListExceptionRows                              string
 }
 
 // Store reads and writes the calendar; every call is scoped by workspace.
@@ -100,16 +103,21 @@ func (w Window) Rule() (Rule, error) {
 
 // SetHours replaces the workspace's weekly opening hours.
 func (s *Store) SetHours(ctx context.Context, db database.DBTX, workspaceID int64, windows []Window) error {
+	return s.setHours(ctx, db, workspaceID, nil, windows)
+}
+
+// setHours replaces the weekly hours of a resource, or the business's (nil).
+func (s *Store) setHours(ctx context.Context, db database.DBTX, workspaceID int64, resource *int64, windows []Window) error {
 	for _, w := range windows {
 		if _, err := w.Rule(); err != nil {
 			return err
 		}
 	}
-	if _, err := db.Exec(ctx, s.q.DeleteHours, workspaceID); err != nil {
+	if _, err := db.Exec(ctx, s.q.DeleteHours, workspaceID, resource); err != nil {
 		return fmt.Errorf("booking: clear hours: %w", err)
 	}
 	for _, w := range windows {
-		if _, err := db.Exec(ctx, s.q.InsertHours, workspaceID, int(w.Weekday), w.Opens, w.Closes); err != nil {
+		if _, err := db.Exec(ctx, s.q.InsertHours, workspaceID, resource, int(w.Weekday), w.Opens, w.Closes); err != nil {
 			return fmt.Errorf("booking: set hours %s %s: %w", w.Weekday, w, err)
 		}
 	}
@@ -118,7 +126,11 @@ func (s *Store) SetHours(ctx context.Context, db database.DBTX, workspaceID int6
 
 // Hours returns the workspace's weekly opening hours, by weekday.
 func (s *Store) Hours(ctx context.Context, db database.DBTX, workspaceID int64) (map[time.Weekday][]Window, error) {
-	rows, err := db.Query(ctx, s.q.ListHours, workspaceID)
+	return s.hours(ctx, db, workspaceID, nil)
+}
+
+func (s *Store) hours(ctx context.Context, db database.DBTX, workspaceID int64, resource *int64) (map[time.Weekday][]Window, error) {
+	rows, err := db.Query(ctx, s.q.ListHours, workspaceID, resource)
 	if err != nil {
 		return nil, fmt.Errorf("booking: list hours: %w", err)
 	}

@@ -1,14 +1,15 @@
 -- name: DeleteHours
-DELETE FROM availability_rules WHERE workspace_id = $1 AND resource_id IS NULL;
+-- The weekly hours of resource $2, or the business's when $2 is null.
+DELETE FROM availability_rules WHERE workspace_id = $1 AND resource_id IS NOT DISTINCT FROM $2::bigint;
 
 -- name: InsertHours
-INSERT INTO availability_rules (workspace_id, weekday, opens_at, closes_at)
-VALUES ($1, $2, $3::time, $4::time);
+INSERT INTO availability_rules (workspace_id, resource_id, weekday, opens_at, closes_at)
+VALUES ($1, $2::bigint, $3, $4::time, $5::time);
 
 -- name: ListHours
 SELECT weekday, to_char(opens_at, 'HH24:MI'), to_char(closes_at, 'HH24:MI')
 FROM availability_rules
-WHERE workspace_id = $1 AND resource_id IS NULL
+WHERE workspace_id = $1 AND resource_id IS NOT DISTINCT FROM $2::bigint
 ORDER BY weekday, opens_at;
 
 -- name: ListRules
@@ -164,3 +165,47 @@ JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
 WHERE a.workspace_id = $1 AND a.starts_at < $3 AND a.ends_at > $2
 ORDER BY a.starts_at, a.id
 LIMIT 2000;
+
+-- name: InsertResource
+INSERT INTO resources (workspace_id, name, kind) VALUES ($1, $2, $3)
+RETURNING id, name, kind, is_default;
+
+-- name: GetResource
+SELECT id, name, kind, is_default FROM resources WHERE workspace_id = $1 AND id = $2 AND active;
+
+-- name: UpdateResource
+UPDATE resources SET name = $3, kind = $4 WHERE workspace_id = $1 AND id = $2 AND active;
+
+-- name: UnlinkResourceServices
+-- Resource $2 stops performing the services not in $3.
+DELETE FROM service_resources
+WHERE workspace_id = $1 AND resource_id = $2 AND NOT (service_id = ANY ($3::bigint[]));
+
+-- name: LinkResourceServices
+INSERT INTO service_resources (workspace_id, service_id, resource_id)
+SELECT $1, unnest($3::bigint[]), $2
+ON CONFLICT DO NOTHING;
+
+-- name: ServicesWithoutResource
+-- Active services nobody performs any more.
+SELECT s.name FROM services s
+WHERE s.workspace_id = $1 AND s.active
+  AND NOT EXISTS (SELECT 1 FROM service_resources sr WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id)
+ORDER BY lower(s.name);
+
+-- name: AddException
+INSERT INTO availability_exceptions (workspace_id, resource_id, day, closed, opens_at, closes_at, note)
+VALUES ($1, $2, $3, $4, $5::time, $6::time, $7)
+RETURNING id;
+
+-- name: DeleteException
+DELETE FROM availability_exceptions WHERE workspace_id = $1 AND id = $2;
+
+-- name: ListExceptionRows
+-- The exceptions from day $2 on, with their ids, for the owner to see and remove.
+SELECT id, resource_id, day, closed, coalesce((extract(epoch FROM opens_at) / 60)::int, 0),
+       coalesce((extract(epoch FROM closes_at) / 60)::int, 0), note
+FROM availability_exceptions
+WHERE workspace_id = $1 AND day >= $2
+ORDER BY day, opens_at NULLS FIRST, id
+LIMIT 200;

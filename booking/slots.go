@@ -21,6 +21,7 @@ type Rule struct {
 // with any closed exception is closed; otherwise the day's special windows replace its
 // weekly rules.
 type Exception struct {
+	ID         int64     // 0 until stored
 	Day        time.Time // a date, see ParseDate
 	Closed     bool
 	Start, End TimeOfDay

@@ -35,6 +35,7 @@ type queries struct {
 	GetConnection, HasConnection, ListConnections, UpsertConnection, SetCalendar, SaveToken string
 	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed   string
 	Failed, Synced, ListBusy, SetEventID, Timezone                                          string
+	GetChannel, SetChannel, ChannelWorkspace, ChannelsToRenew                               string
 }
 
 // Google's endpoints, used unless Config overrides them.
@@ -60,6 +61,9 @@ type Config struct {
 	AuthURL, TokenURL, APIEndpoint string
 	// BusyTTL is how old cached busy times may be before a slot search refreshes them.
 	BusyTTL time.Duration
+	// WebhookURL is where Google sends push notifications of changes
+	// (FRONTDESK_BASE_URL + WebhookPath); "" watches nothing and relies on periodic sync.
+	WebhookURL string
 }
 
 // Configured reports whether an OAuth client is set.
@@ -150,15 +154,21 @@ func (g *Sync) Attach(c *river.Client[pgx.Tx]) { g.jobs = c }
 func (g *Sync) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &pushWorker{g: g})
 	river.AddWorker(w, &syncWorker{g: g})
+	river.AddWorker(w, &watchWorker{g: g})
 }
 
 // SyncEvery is how often every connected calendar is pulled and its busy times refreshed.
 const SyncEvery = 5 * time.Minute
 
-// PeriodicJobs pulls every connected calendar every SyncEvery.
+// PeriodicJobs pulls every connected calendar every SyncEvery and renews push channels
+// that are about to stop every RenewEvery.
 func (g *Sync) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(SyncEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return SyncArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(SyncEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return SyncArgs{}, nil }, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(RenewEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return WatchArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
 }
 
 // Connection is a workspace's link to Google Calendar as the owner sees it.

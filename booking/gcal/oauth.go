@@ -61,9 +61,10 @@ func (g *Sync) SetCalendar(ctx context.Context, ws int64, calendarID string) err
 	})
 }
 
-// Disconnect forgets the token, the busy times and which events were ours. Events
-// already in Google stay there.
+// Disconnect stops the push channel, and forgets the token, the busy times and which
+// events were ours. Events already in Google stay there.
 func (g *Sync) Disconnect(ctx context.Context, ws int64) error {
+	g.stopWatching(ctx, ws)
 	return pgx.BeginFunc(ctx, g.Pool, func(tx pgx.Tx) error {
 		for _, q := range []string{g.q.DeleteConnection, g.q.ClearBusy, g.q.ForgetEvents} {
 			if _, err := tx.Exec(ctx, q, ws); err != nil {
@@ -87,6 +88,13 @@ func (g *Sync) queueSync(ctx context.Context, tx pgx.Tx, ws int64) error {
 	}
 	if _, err := g.jobs.InsertTx(ctx, tx, SyncArgs{WorkspaceID: ws}, nil); err != nil {
 		return fmt.Errorf("gcal: queue sync: %w", err)
+	}
+	if g.Config.WebhookURL == "" {
+		return nil
+	}
+	// A new connection or calendar gets a channel of its own.
+	if _, err := g.jobs.InsertTx(ctx, tx, WatchArgs{WorkspaceID: ws}, nil); err != nil {
+		return fmt.Errorf("gcal: queue watch: %w", err)
 	}
 	return nil
 }

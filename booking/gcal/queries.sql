@@ -61,3 +61,21 @@ UPDATE appointments SET google_event_id = $3 WHERE workspace_id = $1 AND id = $2
 
 -- name: Timezone
 SELECT timezone FROM workspaces WHERE id = $1;
+
+-- name: GetChannel
+SELECT coalesce(channel_id, ''), coalesce(channel_resource_id, '') FROM calendar_connections WHERE workspace_id = $1;
+
+-- name: SetChannel
+UPDATE calendar_connections
+SET channel_id = $2, channel_token = $3, channel_resource_id = $4, channel_expires_at = $5
+WHERE workspace_id = $1;
+
+-- name: ChannelWorkspace
+-- The workspace a notification's channel belongs to, with the token it must carry.
+SELECT workspace_id, channel_token FROM calendar_connections WHERE channel_id = $1;
+
+-- name: ChannelsToRenew
+-- Connections without a channel, or whose channel stops before $1.
+SELECT workspace_id FROM calendar_connections
+WHERE channel_id IS NULL OR channel_expires_at IS NULL OR channel_expires_at < $1
+ORDER BY workspace_id;

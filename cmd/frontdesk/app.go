@@ -206,6 +206,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.http.Use("/webhooks", webhookLimit(cfg.WebhookEvery, cfg.WebhookBurst))
 	a.twilio.Register(a.http)
 	a.telegram.Register(a.http)
+	a.google.Register(a.http)
 	return a, nil
 }
 

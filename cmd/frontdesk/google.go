@@ -2,6 +2,9 @@ package main
 
 import (
 	"log/slog"
+	"net"
+	"net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -19,6 +22,7 @@ func newGoogle(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, box *sec
 	g, err := gcal.New(gcal.Options{Pool: pool, Box: box, Booking: bk, Log: log, Config: gcal.Config{
 		ClientID: cfg.GoogleClientID, ClientSecret: cfg.GoogleClientSecret, RedirectURL: cfg.GoogleRedirectURL(),
 		AuthURL: cfg.GoogleAuthURL, TokenURL: cfg.GoogleTokenURL, APIEndpoint: cfg.GoogleCalendarEndpoint,
+		WebhookURL: googleWebhookURL(cfg.BaseURL),
 	}})
 	if err != nil {
 		return nil, err
@@ -26,4 +30,18 @@ func newGoogle(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, box *sec
 	bk.UseBusy(g, log)
 	bk.OnChange(g)
 	return g, nil
+}
+
+// googleWebhookURL is where Google is asked to push calendar changes: Google sends them
+// only to HTTPS addresses, so a plain-HTTP base URL watches nothing (periodic sync
+// still runs), except on a loopback address, where tests run a fake Google.
+func googleWebhookURL(base string) string {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Scheme != "https" && (ip == nil || !ip.IsLoopback()) {
+		return ""
+	}
+	return u.String() + gcal.WebhookPath
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,4 +101,102 @@ func TestCalendarReminderSettings(t *testing.T) {
 	login(t, s, c)
 	_, page := get(t, c, s.url+"/admin/calendar")
 	require.Contains(t, page, `name="reminder_minutes" value="1440, 120"`)
+}
+
+// TestGoogleCalendarPushNotifications: connecting opens a push channel to the webhook;
+// an event moved in Google comes back here through a notification (long before the
+// five-minute periodic sync); a wrong token is refused and queues nothing; disconnecting
+// stops the channel.
+func TestGoogleCalendarPushNotifications(t *testing.T) {
+	t.Parallel()
+	fake := gcaltest.New(t)
+	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
+		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
+		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
+	}})
+	c := browserClient(t)
+	login(t, s, c)
+	_, body := get(t, c, s.url+"/admin/calendar")
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
+	to, err := url.Parse(page.Header.Get("Location"))
+	require.NoError(t, err)
+	resp, _ := get(t, c, s.url+"/admin/calendar/google/callback?code=good-code&state="+url.QueryEscape(to.Query().Get("state")))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+
+	var ch gcaltest.Channel
+	require.Eventually(t, func() bool {
+		chs := fake.Channels()
+		if len(chs) == 1 {
+			ch = chs[0]
+		}
+		return len(chs) == 1
+	}, 15*time.Second, 50*time.Millisecond, "connecting opens a channel")
+	require.Equal(t, s.url+"/webhooks/google/calendar", ch.Address)
+	require.NotEmpty(t, ch.Token)
+
+	owner := s.ownerAPI(t, s.ws.ID)
+	_, services := owner.do("GET", "/api/v1/calendar/services", nil)
+	svc := services["services"].([]any)[0].(map[string]any)["id"]
+	loc := s.ws.Location()
+	monday := nextWeekday(loc, time.Monday)
+	start := time.Date(monday.Year(), monday.Month(), monday.Day(), 10, 0, 0, 0, loc)
+	status, appt := owner.do("POST", "/api/v1/calendar/appointments", map[string]any{
+		"service_id": svc, "start": start.Format(time.RFC3339), "contact_phone": "+447700900302", "contact_name": "Kit Push",
+	})
+	require.Equal(t, http.StatusCreated, status, appt)
+	id := gcal.EventID(s.ws.ID, int64(appt["id"].(float64)))
+	require.Eventually(t, func() bool { return fake.Event(id) != nil }, 15*time.Second, 50*time.Millisecond)
+	// The first full sync (queued on connecting) has run once a sync token is stored.
+	require.Eventually(t, func() bool {
+		var synced bool
+		require.NoError(t, s.app.pool.QueryRow(t.Context(), `SELECT synced_at IS NOT NULL FROM calendar_connections WHERE workspace_id = $1`, s.ws.ID).Scan(&synced))
+		return synced
+	}, 15*time.Second, 50*time.Millisecond)
+
+	// A wrong token or an unknown channel: 404, and no sync is queued.
+	countSyncs := func() int {
+		var n int
+		require.NoError(t, s.app.pool.QueryRow(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'gcal_sync'`).Scan(&n))
+		return n
+	}
+	before := countSyncs()
+	for _, h := range []map[string]string{
+		{"X-Goog-Channel-ID": ch.ID, "X-Goog-Channel-Token": ch.Token + "x"},
+		{"X-Goog-Channel-ID": "someone-else", "X-Goog-Channel-Token": ch.Token},
+		{"X-Goog-Channel-ID": ch.ID},
+	} {
+		req, err := http.NewRequest(http.MethodPost, s.url+"/webhooks/google/calendar", http.NoBody)
+		require.NoError(t, err)
+		req.Header.Set("X-Goog-Resource-State", "exists")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, h)
+	}
+	require.Equal(t, before, countSyncs(), "a refused notification queues nothing")
+
+	// The owner moves the event in Google: the notification brings it here.
+	moved := start.Add(2 * time.Hour)
+	fake.Move(id, moved.Format(time.RFC3339), moved.Add(30*time.Minute).Format(time.RFC3339))
+	require.Eventually(t, func() bool {
+		_, a := owner.do("GET", fmt.Sprintf("/api/v1/calendar/appointments?from=%s&to=%s", monday.Format(time.DateOnly), monday.Format(time.DateOnly)), nil)
+		for _, x := range a["appointments"].([]any) {
+			if x := x.(map[string]any); x["id"] == appt["id"] {
+				st, _ := time.Parse(time.RFC3339, x["start"].(string))
+				return st.Equal(moved)
+			}
+		}
+		return false
+	}, 15*time.Second, 100*time.Millisecond, "the move in Google shows up here")
+	for _, c := range fake.Channels() {
+		require.Equal(t, []int{http.StatusOK}, c.Deliveries)
+	}
+
+	page = postForm(t, c, s.url+"/admin/calendar/google/disconnect", url.Values{"_csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	require.True(t, fake.Channels()[0].Stopped, "disconnecting stops the channel")
 }

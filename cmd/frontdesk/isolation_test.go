@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels/accounts"
 )
 
@@ -40,6 +41,8 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/admin/calendar/appointments/", "appointment"},
 	{"/api/v1/calendar/appointments/", "appointment"},
 	{"/api/v1/calendar/services/", "service"},
+	{"/admin/calendar/resources/", "resource"},
+	{"/admin/calendar/exceptions/", "exception"},
 	{"/admin/channels/", "channel"},
 	{"/api/v1/channels/", "channel"},
 	{"/admin/attachments/", "attachment"},
@@ -106,6 +109,11 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	})
 	require.Equal(t, http.StatusCreated, status, appt)
 	ids["appointment"] = int64(appt["id"].(float64))
+	resB, err := a.booking.CreateResource(ctx, a.pool, b.ID, booking.Resource{Name: "Marker room", Kind: booking.KindRoom})
+	require.NoError(t, err)
+	ids["resource"] = resB.ID
+	ids["exception"], err = a.booking.AddException(ctx, a.pool, b.ID, booking.Exception{Day: booking.LocalDate(monday.AddDate(0, 0, 9), loc), Closed: true, ResourceID: &resB.ID})
+	require.NoError(t, err)
 	markers := []string{markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, b.Name, "+447700900987", "+15550007777"}
 
 	// A: a workspace of its own, with a signed-in owner and an API token.

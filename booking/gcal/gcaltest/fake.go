@@ -1,6 +1,6 @@
 // Package gcaltest fakes Google's OAuth token endpoint and the parts of the Calendar
 // API that frontdesk uses (freeBusy; events insert, patch, delete and list with sync
-// tokens), on 127.0.0.1, for tests that drive the real client libraries.
+// tokens; events.watch and channels.stop with push notifications), on 127.0.0.1, for tests that drive the real client libraries.
 package gcaltest
 
 import (
@@ -47,8 +47,11 @@ type Fake struct {
 	// ExpiresIn is the lifetime given to access tokens, in seconds (a few seconds means
 	// "already expired" to the oauth2 package, which refreshes 10 s early).
 	ExpiresIn int
+	// ChannelTTL, when set, caps the lifetime granted to push channels.
+	ChannelTTL time.Duration
 
 	mu       sync.Mutex
+	channels map[string]*Channel
 	requests []Request
 	events   map[string]*Event
 	version  int
@@ -58,7 +61,7 @@ type Fake struct {
 
 // New starts the fake; it stops when the test ends.
 func New(t testing.TB) *Fake {
-	f := &Fake{events: map[string]*Event{}, expired: map[string]bool{}, ExpiresIn: 3600, Now: time.Now}
+	f := &Fake{events: map[string]*Event{}, expired: map[string]bool{}, channels: map[string]*Channel{}, ExpiresIn: 3600, Now: time.Now}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", f.token)
 	mux.HandleFunc("POST /calendar/v3/freeBusy", f.api(f.freeBusy))
@@ -66,6 +69,8 @@ func New(t testing.TB) *Fake {
 	mux.HandleFunc("PATCH /calendar/v3/calendars/{cal}/events/{id}", f.api(f.patch))
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", f.api(f.delete))
 	mux.HandleFunc("GET /calendar/v3/calendars/{cal}/events", f.api(f.list))
+	mux.HandleFunc("POST /calendar/v3/calendars/{cal}/events/watch", f.api(f.watch))
+	mux.HandleFunc("POST /calendar/v3/channels/stop", f.api(f.stop))
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Server.Close)
 	return f
@@ -105,26 +110,29 @@ func (f *Fake) Events() int {
 // Move changes an event's times as the owner would in Google Calendar.
 func (f *Fake) Move(id, start, end string) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	e := f.events[id]
 	f.version++
 	e.Start, e.End, e.version, e.Updated = start, end, f.version, f.Now()
+	f.mu.Unlock()
+	f.push()
 }
 
 // Delete deletes an event as the owner would in Google Calendar.
 func (f *Fake) Delete(id string) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.version++
 	f.events[id].Status, f.events[id].version, f.events[id].Updated = "cancelled", f.version, f.Now()
+	f.mu.Unlock()
+	f.push()
 }
 
 // Add adds an event that is not frontdesk's.
 func (f *Fake) Add(id, start, end string) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.version++
 	f.events[id] = &Event{ID: id, Status: "confirmed", Summary: "Dentist's own", Start: start, End: end, version: f.version, Updated: f.Now()}
+	f.mu.Unlock()
+	f.push()
 }
 
 // ExpireSyncTokens makes every sync token handed out so far answer 410 Gone.
