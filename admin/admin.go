@@ -41,9 +41,11 @@ type Options struct {
 	Pairing Pairer
 	Booking *booking.Store
 	// Google connects the calendar to Google Calendar; nil hides it.
-	Google        *gcal.Sync
-	Hub           *live.Hub
-	Assets        *webui.Assets
+	Google *gcal.Sync
+	Hub    *live.Hub
+	Assets *webui.Assets
+	// InviteMail e-mails an invitation link; nil means the owner sends the link themselves.
+	InviteMail    InviteMailer
 	Log           *slog.Logger
 	BaseURL       string
 	SecretKey     []byte
@@ -80,6 +82,11 @@ func (h *Handler) Register(app *fiber.App) {
 	loginLimit := ratelimit.New(6*time.Second, 10).Middleware(func(c *fiber.Ctx) string { return c.IP() },
 		"too many sign-in attempts; wait a minute and try again")
 	app.Post("/admin/login", loginLimit, h.login)
+	// Invitation links are public (the token is the credential) and rate-limited like sign-in.
+	inviteLimit := ratelimit.New(6*time.Second, 10).Middleware(func(c *fiber.Ctx) string { return c.IP() },
+		"too many tries of invitation links; wait a minute and try again")
+	app.Get("/admin/invite/:token", inviteLimit, h.invitePage)
+	app.Post("/admin/invite/:token", inviteLimit, h.acceptInvite)
 
 	ui := app.Group("/admin", h.requireUser, h.checkCSRF)
 	ui.Post("/logout", h.logout)
@@ -128,6 +135,10 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/partials/notifications/count", h.unreadCount)
 	ui.Post("/notifications/read", h.markRead)
 	h.registerContactsUI(ui)
+	h.registerTeam(app, ui)
+	ui.Get("/settings/audit", h.auditPage)
+	ui.Get("/settings/audit.csv", h.auditCSV)
+	app.Get("/api/v1/audit", h.requireToken, h.apiAudit)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.

@@ -35,9 +35,9 @@ var (
 )
 
 type teamQueries struct {
-	TouchUser, Members, LockOwners, SetRole, DeleteUser, UnassignUser                     string
+	TouchUser, Members, LockOwners, SetRole, DeleteUser, UnassignUser                    string
 	DeleteOpenInvite, InsertInvite, OpenInvites, RevokeInvite, InviteByToken, LockInvite string
-	AcceptInvite, UserEmailTaken, InsertAdminAudit                                       string
+	AcceptInvite, UserEmailTaken, InsertAdminAudit, AuditEntries, AuditFacets            string
 }
 
 // Member is a user of the workspace as the team page shows them.

@@ -57,3 +57,24 @@ SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1));
 -- name: InsertAdminAudit
 INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, detail)
 VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: AuditEntries
+-- Newest first; empty filters match everything. An action filter "draft" matches draft.*.
+SELECT id, actor, action, object_type, coalesce(object_id, 0), detail, created_at
+FROM audit_log
+WHERE workspace_id = $1
+  AND ($2::text = '' OR actor = $2)
+  AND ($3::text = '' OR action = $3 OR action LIKE $3 || '.%')
+  AND ($4::text = '' OR object_type = $4)
+  AND ($5::timestamptz IS NULL OR created_at >= $5)
+  AND ($6::timestamptz IS NULL OR created_at < $6)
+ORDER BY created_at DESC, id DESC
+LIMIT $7 OFFSET $8;
+
+-- name: AuditFacets
+-- The values the filters offer, most used first.
+(SELECT 'actor', actor FROM audit_log WHERE workspace_id = $1 GROUP BY actor ORDER BY count(*) DESC LIMIT 100)
+UNION ALL
+(SELECT 'action', action FROM audit_log WHERE workspace_id = $1 GROUP BY action ORDER BY count(*) DESC LIMIT 100)
+UNION ALL
+(SELECT 'object_type', object_type FROM audit_log WHERE workspace_id = $1 GROUP BY object_type ORDER BY count(*) DESC LIMIT 100);
