@@ -185,7 +185,7 @@ func (h *Handler) apiRevokeInvite(c *fiber.Ctx) error {
 	if err := h.Accounts.RevokeInvite(c.UserContext(), h.Pool, workspaceID(c), paramID(c)); err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return c.JSON(fiber.Map{"revoked": paramID(c)})
 }
 
 func (h *Handler) apiSetRole(c *fiber.Ctx) error {
@@ -198,12 +198,12 @@ func (h *Handler) apiSetRole(c *fiber.Ctx) error {
 	if err := h.Accounts.SetRole(c.UserContext(), h.Pool, workspaceID(c), paramID(c), b.Role); err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return c.JSON(fiber.Map{"id": paramID(c), "role": b.Role})
 }
 
 func (h *Handler) apiRemoveMember(c *fiber.Ctx) error {
 	if err := h.Accounts.RemoveMember(c.UserContext(), h.Pool, workspaceID(c), paramID(c)); err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return c.JSON(fiber.Map{"removed": paramID(c)})
 }
