@@ -28,7 +28,7 @@ func (h *Handler) requireUser(c *fiber.Ctx) error {
 	c.Locals("workspace", u.WorkspaceID)
 	c.Locals("csrf", h.csrfToken(c.Cookies(sessionCookie)))
 	c.SetUserContext(withActor(c.UserContext(), u.Email))
-	return forbidStaff(c, u.Role)
+	return h.guardRole(c, u.Role)
 }
 
 // checkCSRF refuses a state-changing form that was not rendered for this session.
@@ -59,5 +59,5 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 	}
 	c.Locals("workspace", ws)
 	c.SetUserContext(withActor(c.UserContext(), apiActor))
-	return forbidStaff(c, role)
+	return h.guardRole(c, role)
 }
