@@ -44,12 +44,16 @@ type Accounts struct {
 type accountQueries struct {
 	InsertUser, UserByEmail, InsertSession, SessionUser, DeleteSession, InsertToken, TokenWorkspace string
 	LoginLockedFor, RecordLoginFailure, LockLogin, ClearLoginFailures, PasswordHashes               string
+	team                                                                                            teamQueries
 }
 
 // NewAccounts loads the store's queries.
 func NewAccounts() (*Accounts, error) {
 	a := &Accounts{}
 	if err := sqlset.Load(&a.q, accountsSQL); err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	if err := sqlset.Load(&a.q.team, teamSQL); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	var err error
@@ -69,7 +73,10 @@ func (a *Accounts) CreateUser(ctx context.Context, db database.DBTX, ws int64, e
 		return User{}, fmt.Errorf("%w: the password needs at least 8 characters", ErrInvalidInput)
 	}
 	if role == "" {
-		role = "owner"
+		role = RoleOwner
+	}
+	if role != RoleOwner && role != RoleStaff {
+		return User{}, fmt.Errorf("%w: role must be owner or staff", ErrInvalidInput)
 	}
 	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
 	if err != nil {
@@ -125,6 +132,9 @@ func (a *Accounts) SessionUser(ctx context.Context, db database.DBTX, token stri
 	if err != nil {
 		return User{}, fmt.Errorf("admin: find session: %w", err)
 	}
+	if _, err := db.Exec(ctx, a.q.team.TouchUser, u.WorkspaceID, u.ID); err != nil {
+		return User{}, fmt.Errorf("admin: touch user: %w", err)
+	}
 	return u, nil
 }
 
@@ -136,25 +146,32 @@ func (a *Accounts) EndSession(ctx context.Context, db database.DBTX, token strin
 	return nil
 }
 
-// CreateToken makes an API token for a workspace and returns it; only its hash is kept.
+// CreateToken makes an owner's API token for a workspace and returns it; only its hash is kept.
 func (a *Accounts) CreateToken(ctx context.Context, db database.DBTX, ws int64, name string) (string, error) {
+	return a.CreateRoleToken(ctx, db, ws, name, RoleOwner)
+}
+
+// CreateRoleToken makes an API token that acts with role (owner or staff).
+func (a *Accounts) CreateRoleToken(ctx context.Context, db database.DBTX, ws int64, name, role string) (string, error) {
+	if role != RoleOwner && role != RoleStaff {
+		return "", fmt.Errorf("%w: role must be owner or staff", ErrInvalidInput)
+	}
 	token := secret.New("fdt_")
 	var id int64
-	if err := db.QueryRow(ctx, a.q.InsertToken, ws, secret.Hash(token), name).Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, a.q.InsertToken, ws, secret.Hash(token), name, role).Scan(&id); err != nil {
 		return "", fmt.Errorf("admin: create token: %w", err)
 	}
 	return token, nil
 }
 
-// TokenWorkspace returns the workspace an API token belongs to.
-func (a *Accounts) TokenWorkspace(ctx context.Context, db database.DBTX, token string) (int64, error) {
-	var ws int64
-	err := db.QueryRow(ctx, a.q.TokenWorkspace, secret.Hash(token)).Scan(&ws)
+// TokenWorkspace returns the workspace an API token belongs to and the role it acts with.
+func (a *Accounts) TokenWorkspace(ctx context.Context, db database.DBTX, token string) (ws int64, role string, err error) {
+	err = db.QueryRow(ctx, a.q.TokenWorkspace, secret.Hash(token)).Scan(&ws, &role)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, ErrUnauthorized
+		return 0, "", ErrUnauthorized
 	}
 	if err != nil {
-		return 0, fmt.Errorf("admin: find token: %w", err)
+		return 0, "", fmt.Errorf("admin: find token: %w", err)
 	}
-	return ws, nil
+	return ws, role, nil
 }

@@ -41,9 +41,11 @@ type Options struct {
 	Pairing Pairer
 	Booking *booking.Store
 	// Google connects the calendar to Google Calendar; nil hides it.
-	Google        *gcal.Sync
-	Hub           *live.Hub
-	Assets        *webui.Assets
+	Google *gcal.Sync
+	Hub    *live.Hub
+	Assets *webui.Assets
+	// InviteMail e-mails an invitation link; nil means the owner sends the link themselves.
+	InviteMail    InviteMailer
 	Log           *slog.Logger
 	BaseURL       string
 	SecretKey     []byte
@@ -80,6 +82,11 @@ func (h *Handler) Register(app *fiber.App) {
 	loginLimit := ratelimit.New(6*time.Second, 10).Middleware(func(c *fiber.Ctx) string { return c.IP() },
 		"too many sign-in attempts; wait a minute and try again")
 	app.Post("/admin/login", loginLimit, h.login)
+	// Invitation links are public (the token is the credential) and rate-limited like sign-in.
+	inviteLimit := ratelimit.New(6*time.Second, 10).Middleware(func(c *fiber.Ctx) string { return c.IP() },
+		"too many tries of invitation links; wait a minute and try again")
+	app.Get("/admin/invite/:token", inviteLimit, h.invitePage)
+	app.Post("/admin/invite/:token", inviteLimit, h.acceptInvite)
 
 	ui := app.Group("/admin", h.requireUser, h.checkCSRF)
 	ui.Post("/logout", h.logout)
@@ -87,6 +94,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/conversations/:id<int>", h.inbox)
 	ui.Get("/partials/conversations", h.conversationListPartial)
 	ui.Get("/partials/conversations/:id<int>", h.threadPartial)
+	ui.Post("/conversations/:id<int>/assign", h.assignUI)
 	ui.Post("/drafts/:id<int>/approve", h.approveDraft)
 	ui.Post("/drafts/:id<int>/reject", h.rejectDraft)
 	ui.Get("/settings", h.settingsPage)
@@ -135,6 +143,10 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/partials/notifications/count", h.unreadCount)
 	ui.Post("/notifications/read", h.markRead)
 	h.registerContactsUI(ui)
+	h.registerTeam(app, ui)
+	ui.Get("/settings/audit", h.auditPage)
+	ui.Get("/settings/audit.csv", h.auditCSV)
+	app.Get("/api/v1/audit", h.requireToken, h.apiAudit)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.
@@ -147,6 +159,7 @@ func (h *Handler) Register(app *fiber.App) {
 	h.registerContactsAPI(app)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
+	app.Post("/api/v1/conversations/:id<int>/assign", h.requireToken, h.apiAssign)
 	app.Get("/api/v1/drafts", h.requireToken, h.apiDrafts)
 	app.Post("/api/v1/drafts/:id<int>/approve", h.requireToken, h.apiApprove)
 	app.Post("/api/v1/drafts/:id<int>/reject", h.requireToken, h.apiReject)

@@ -42,7 +42,17 @@ func (h *Handler) apiConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), int(limit))
+	f := conversation.ConversationFilter{Limit: int(limit)}
+	switch a := c.Query("assigned"); a {
+	case "":
+	case "none":
+		f.Unassigned = true
+	default:
+		if f.AssignedTo, err = strconv.ParseInt(a, 10, 64); err != nil || f.AssignedTo <= 0 {
+			return fiber.NewError(fiber.StatusBadRequest, "assigned must be none or a member's id")
+		}
+	}
+	convs, err := h.Conversations.ConversationsFor(c.UserContext(), h.Pool, workspaceID(c), f)
 	if err != nil {
 		return err
 	}
@@ -120,4 +130,22 @@ func (h *Handler) apiReject(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(d)
+}
+
+type assignBody struct {
+	UserID *int64 `json:"user_id"`
+}
+
+// apiAssign assigns a conversation: {"user_id": 7}, or {"user_id": 0} for nobody.
+func (h *Handler) apiAssign(c *fiber.Ctx) error {
+	var b assignBody
+	if err := c.BodyParser(&b); err != nil || b.UserID == nil {
+		return fiber.NewError(fiber.StatusBadRequest, `the body must be JSON like {"user_id": 7}, or {"user_id": 0} to unassign`)
+	}
+	conv, err := h.Conversations.Assign(c.UserContext(), conversation.Assignment{WorkspaceID: workspaceID(c),
+		ConversationID: paramID(c), UserID: *b.UserID, Actor: apiActor})
+	if err != nil {
+		return err
+	}
+	return c.JSON(conv)
 }

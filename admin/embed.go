@@ -8,5 +8,8 @@ import (
 //go:embed queries.sql
 var accountsSQL string
 
+//go:embed team.sql
+var teamSQL string
+
 //go:embed templates/*.html
 var templateFS embed.FS

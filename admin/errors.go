@@ -26,8 +26,13 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &fe):
 		return fe.Code
-	case errors.Is(err, conversation.ErrNotFound), errors.Is(err, portal.ErrBadLink), errors.Is(err, booking.ErrNotFound):
+	case errors.Is(err, conversation.ErrNotFound), errors.Is(err, portal.ErrBadLink), errors.Is(err, booking.ErrNotFound),
+		errors.Is(err, ErrNotFound), errors.Is(err, ErrInviteUnknown):
 		return fiber.StatusNotFound
+	case errors.Is(err, ErrLastOwner):
+		return fiber.StatusConflict
+	case errors.Is(err, ErrInviteExpired), errors.Is(err, ErrInviteUsed):
+		return fiber.StatusGone
 	case errors.Is(err, conversation.ErrTooLong):
 		return fiber.StatusRequestEntityTooLarge
 	case errors.Is(err, conversation.ErrDecided), errors.Is(err, booking.ErrSlotTaken):

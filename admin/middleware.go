@@ -27,7 +27,8 @@ func (h *Handler) requireUser(c *fiber.Ctx) error {
 	c.Locals("user", u)
 	c.Locals("workspace", u.WorkspaceID)
 	c.Locals("csrf", h.csrfToken(c.Cookies(sessionCookie)))
-	return c.Next()
+	c.SetUserContext(withActor(c.UserContext(), u.Email))
+	return h.guardRole(c, u.Role)
 }
 
 // checkCSRF refuses a state-changing form that was not rendered for this session.
@@ -52,10 +53,11 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 	if !ok || strings.TrimSpace(token) == "" {
 		return fiber.NewError(fiber.StatusUnauthorized, "send an API token as Authorization: Bearer <token>")
 	}
-	ws, err := h.Accounts.TokenWorkspace(c.UserContext(), h.Pool, strings.TrimSpace(token))
+	ws, role, err := h.Accounts.TokenWorkspace(c.UserContext(), h.Pool, strings.TrimSpace(token))
 	if err != nil {
 		return err
 	}
 	c.Locals("workspace", ws)
-	return c.Next()
+	c.SetUserContext(withActor(c.UserContext(), apiActor))
+	return h.guardRole(c, role)
 }

@@ -8,7 +8,7 @@ import (
 
 func (h *Handler) notificationsPage(c *fiber.Ctx) error {
 	ws := workspaceID(c)
-	list, err := h.Conversations.Notifications(c.UserContext(), h.Pool, ws, 200)
+	list, err := h.Conversations.Notifications(c.UserContext(), h.Pool, ws, currentUser(c).ID, 200)
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (h *Handler) notificationsPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) unreadCount(c *fiber.Ctx) error {
-	n, err := h.Conversations.UnreadNotifications(c.UserContext(), h.Pool, workspaceID(c))
+	n, err := h.Conversations.UnreadNotifications(c.UserContext(), h.Pool, workspaceID(c), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (h *Handler) unreadCount(c *fiber.Ctx) error {
 // markRead marks one notification read (and opens its conversation), or all of them.
 func (h *Handler) markRead(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.FormValue("id", "0"), 10, 64)
-	if err := h.Conversations.MarkRead(c.UserContext(), workspaceID(c), id); err != nil {
+	if err := h.Conversations.MarkRead(c.UserContext(), workspaceID(c), currentUser(c).ID, id); err != nil {
 		return err
 	}
 	if conv := c.FormValue("conversation_id"); conv != "" && conv != "0" {

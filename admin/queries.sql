@@ -20,14 +20,14 @@ WHERE s.token_hash = $1 AND s.expires_at > now();
 DELETE FROM user_sessions WHERE token_hash = $1;
 
 -- name: InsertToken
-INSERT INTO api_tokens (workspace_id, token_hash, name)
-VALUES ($1, $2, $3)
+INSERT INTO api_tokens (workspace_id, token_hash, name, role)
+VALUES ($1, $2, $3, $4)
 RETURNING id;
 
 -- name: TokenWorkspace
 UPDATE api_tokens SET last_used_at = now()
 WHERE token_hash = $1
-RETURNING workspace_id;
+RETURNING workspace_id, role;
 
 -- name: LoginLockedFor
 SELECT extract(epoch FROM locked_until - now())::float8 FROM login_failures

@@ -19,6 +19,8 @@ type threadView struct {
 	// Failed are replies approved but not delivered, for a person to follow up.
 	Failed []conversation.Draft
 	CSRF   string
+	// Members are who the conversation can be assigned to.
+	Members []Member
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -39,12 +41,32 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+	members, err := h.Accounts.Members(c.UserContext(), h.Pool, ws)
+	if err != nil {
+		return nil, err
+	}
+	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, Members: members,
+		CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+}
+
+// inboxFilter reads ?assigned=me|none into a list filter, and the query to keep on links.
+func inboxFilter(c *fiber.Ctx) (conversation.ConversationFilter, string) {
+	f := conversation.ConversationFilter{Limit: 200}
+	switch c.Query("assigned") {
+	case "me":
+		f.AssignedTo = currentUser(c).ID
+		return f, "?assigned=me"
+	case "none":
+		f.Unassigned = true
+		return f, "?assigned=none"
+	}
+	return f, ""
 }
 
 func (h *Handler) inbox(c *fiber.Ctx) error {
 	ws := workspaceID(c)
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, ws, 200)
+	filter, keep := inboxFilter(c)
+	convs, err := h.Conversations.ConversationsFor(c.UserContext(), h.Pool, ws, filter)
 	if err != nil {
 		return err
 	}
@@ -67,16 +89,33 @@ func (h *Handler) inbox(c *fiber.Ctx) error {
 	return h.pages.Render(c, "inbox.html", fiber.Map{
 		"Title": "Inbox", "User": currentUser(c), "Workspace": workspace, "CSRF": c.Locals("csrf"),
 		"Conversations": convs, "Selected": selected, "Thread": thread, "Nav": "inbox",
+		"Keep": keep, "Assigned": c.Query("assigned"),
 	})
 }
 
 func (h *Handler) conversationListPartial(c *fiber.Ctx) error {
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), 200)
+	filter, keep := inboxFilter(c)
+	convs, err := h.Conversations.ConversationsFor(c.UserContext(), h.Pool, workspaceID(c), filter)
 	if err != nil {
 		return err
 	}
 	selected, _ := strconv.ParseInt(c.Query("selected"), 10, 64)
-	return h.pages.Render(c, "inbox.html#convlist", fiber.Map{"Conversations": convs, "Selected": selected})
+	return h.pages.Render(c, "inbox.html#convlist", fiber.Map{"Conversations": convs, "Selected": selected, "Keep": keep})
+}
+
+// assignUI assigns the conversation to the member chosen (none: to nobody).
+func (h *Handler) assignUI(c *fiber.Ctx) error {
+	u := currentUser(c)
+	to, err := strconv.ParseInt(c.FormValue("user_id", "0"), 10, 64)
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "choose a member to assign the conversation to")
+	}
+	conv, err := h.Conversations.Assign(c.UserContext(), conversation.Assignment{WorkspaceID: u.WorkspaceID,
+		ConversationID: paramID(c), UserID: to, By: u.ID, Actor: u.Email})
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/admin/conversations/"+strconv.FormatInt(conv.ID, 10), fiber.StatusSeeOther)
 }
 
 func (h *Handler) threadPartial(c *fiber.Ctx) error {

@@ -119,6 +119,7 @@ type Service struct {
 	Options
 	q    queries
 	cq   contactQueries
+	aq   assignQueries
 	jobs *river.Client[pgx.Tx]
 }
 
@@ -158,6 +159,9 @@ func New(opts Options) (*Service, error) {
 		return nil, fmt.Errorf("conversation: %w", err)
 	}
 	var err error
+	if s.aq, err = loadAssignQueries(); err != nil {
+		return nil, err
+	}
 	if s.cq, err = loadContactQueries(); err != nil {
 		return nil, err
 	}

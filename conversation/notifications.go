@@ -54,9 +54,9 @@ func handOffTitle(d proposal, contactName string) (kind, title string) {
 	return "", ""
 }
 
-// Notifications lists the workspace's notifications, newest first.
-func (s *Service) Notifications(ctx context.Context, db database.DBTX, ws int64, limit int) ([]Notification, error) {
-	rows, err := db.Query(ctx, s.q.ListNotifications, ws, limit)
+// Notifications lists the team's notifications and member user's own, newest first.
+func (s *Service) Notifications(ctx context.Context, db database.DBTX, ws, user int64, limit int) ([]Notification, error) {
+	rows, err := db.Query(ctx, s.q.ListNotifications, ws, limit, user)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list notifications: %w", err)
 	}
@@ -71,19 +71,19 @@ func (s *Service) Notifications(ctx context.Context, db database.DBTX, ws int64,
 	return out, nil
 }
 
-// UnreadNotifications counts what the team has not seen yet.
-func (s *Service) UnreadNotifications(ctx context.Context, db database.DBTX, ws int64) (int, error) {
+// UnreadNotifications counts what member user has not seen yet.
+func (s *Service) UnreadNotifications(ctx context.Context, db database.DBTX, ws, user int64) (int, error) {
 	var n int
-	if err := db.QueryRow(ctx, s.q.UnreadNotifications, ws).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, s.q.UnreadNotifications, ws, user).Scan(&n); err != nil {
 		return 0, fmt.Errorf("conversation: count notifications: %w", err)
 	}
 	return n, nil
 }
 
-// MarkRead marks one notification read, or all of them when id is 0.
-func (s *Service) MarkRead(ctx context.Context, ws, id int64) error {
+// MarkRead marks one of member user's notifications read, or all of them when id is 0.
+func (s *Service) MarkRead(ctx context.Context, ws, user, id int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
-		if _, err := tx.Exec(ctx, s.q.MarkNotificationsRead, ws, id); err != nil {
+		if _, err := tx.Exec(ctx, s.q.MarkNotificationsRead, ws, id, user); err != nil {
 			return fmt.Errorf("conversation: mark notifications read: %w", err)
 		}
 		ev.add(live.Event{WorkspaceID: ws, Kind: "notification"})

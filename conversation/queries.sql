@@ -143,26 +143,33 @@ INSERT INTO audit_log (workspace_id, actor, action, object_type, object_id, deta
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: ListConversations
+-- $3 keeps only conversations assigned to that member (0: anyone); $4 only unassigned ones.
 SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
        c.channel, c.status, c.needs_human, c.last_message_at,
        coalesce(lm.text, ''),
-       (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending')
+       (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending'),
+       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, '')
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+LEFT JOIN users au ON au.workspace_id = c.workspace_id AND au.id = c.assigned_to
 LEFT JOIN LATERAL (
     SELECT m.text FROM messages m
     WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
     ORDER BY m.id DESC LIMIT 1
 ) lm ON true
 WHERE c.workspace_id = $1
+  AND ($3::bigint = 0 OR c.assigned_to = $3)
+  AND (NOT $4::boolean OR c.assigned_to IS NULL)
 ORDER BY c.last_message_at DESC, c.id DESC
 LIMIT $2;
 
 -- name: GetConversation
 SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
-       c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint
+       c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint,
+       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, '')
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+LEFT JOIN users au ON au.workspace_id = c.workspace_id AND au.id = c.assigned_to
 WHERE c.workspace_id = $1 AND c.id = $2;
 
 -- name: ListMessages
@@ -238,17 +245,18 @@ VALUES ($1, $2, $3, $4);
 -- name: ListNotifications
 SELECT id, kind, title, coalesce(conversation_id, 0), read_at IS NOT NULL, created_at
 FROM notifications
-WHERE workspace_id = $1
+WHERE workspace_id = $1 AND (user_id IS NULL OR user_id = $3)
 ORDER BY id DESC
 LIMIT $2;
 
 -- name: UnreadNotifications
-SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL;
+-- The team's notifications and those for member $2 alone.
+SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL AND (user_id IS NULL OR user_id = $2);
 
 -- name: MarkNotificationsRead
 -- One notification ($2), or all of them ($2 = 0).
 UPDATE notifications SET read_at = now()
-WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2);
+WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2) AND (user_id IS NULL OR user_id = $3);
 
 -- name: InsertAttachment
 INSERT INTO attachments (workspace_id, message_id, status, source, kind, file_name, content_type, size_bytes, blob_key)

@@ -24,6 +24,9 @@ type Conversation struct {
 	LastMessageAt time.Time     `json:"last_message_at"`
 	LastText      string        `json:"last_text,omitempty"`
 	PendingDrafts int64         `json:"pending_drafts"`
+	// AssignedTo is the member who looks after the conversation (0: nobody).
+	AssignedTo   int64  `json:"assigned_to,omitempty"`
+	AssigneeName string `json:"assignee_name,omitempty"`
 }
 
 // Message is one message in a conversation.
@@ -61,13 +64,25 @@ type Draft struct {
 func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ID, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.Channel, &c.Status,
-		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts)
+		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts, &c.AssignedTo, &c.AssigneeName)
 	return c, err
 }
 
 // Conversations lists the workspace's conversations, most recent first.
 func (s *Service) Conversations(ctx context.Context, db database.DBTX, ws int64, limit int) ([]Conversation, error) {
-	rows, err := db.Query(ctx, s.q.ListConversations, ws, limit)
+	return s.ConversationsFor(ctx, db, ws, ConversationFilter{Limit: limit})
+}
+
+// ConversationFilter narrows the conversation list by assignee.
+type ConversationFilter struct {
+	AssignedTo int64 // only this member's (0: anyone's)
+	Unassigned bool  // only those nobody looks after
+	Limit      int
+}
+
+// ConversationsFor lists the conversations f selects, most recent first.
+func (s *Service) ConversationsFor(ctx context.Context, db database.DBTX, ws int64, f ConversationFilter) ([]Conversation, error) {
+	rows, err := db.Query(ctx, s.q.ListConversations, ws, f.Limit, f.AssignedTo, f.Unassigned)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list conversations: %w", err)
 	}

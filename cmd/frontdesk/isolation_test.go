@@ -25,6 +25,7 @@ const (
 	markerRule    = "MarkerRuleB"
 	markerFile    = "marker-b-file.pdf"
 	markerNote    = "marker-b-notification"
+	markerInvite  = "marker-b-invitee@example.com"
 )
 
 // isolationParams names the object kind behind each route parameter, by the path's
@@ -50,6 +51,10 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/admin/contacts/", "contact"},
 	{"/api/v1/contacts/", "contact"},
 	{"/api/v1/context/workspaces/", "rule"},
+	{"/admin/settings/team/invites/", "invite"},
+	{"/api/v1/team/invites/", "invite"},
+	{"/admin/settings/team/members/", "member"},
+	{"/api/v1/team/members/", "member"},
 }
 
 // isolationSkips are routes not called, with why.
@@ -59,6 +64,9 @@ var isolationSkips = map[string]string{
 	"HEAD /admin/events": "a live stream",
 	"GET /admin/login":   "public",
 	"POST /admin/login":  "public",
+	// The token is the credential and names its workspace; TestTeamInviteAcceptAndManage covers it.
+	"GET /admin/invite/:token":  "public",
+	"POST /admin/invite/:token": "public",
 }
 
 var routeParam = regexp.MustCompile(`:([a-zA-Z]+)(<[^>]*>)?`)
@@ -114,7 +122,13 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	ids["resource"] = resB.ID
 	ids["exception"], err = a.booking.AddException(ctx, a.pool, b.ID, booking.Exception{Day: booking.LocalDate(monday.AddDate(0, 0, 9), loc), Closed: true, ResourceID: &resB.ID})
 	require.NoError(t, err)
-	markers := []string{markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, b.Name, "+447700900987", "+15550007777"}
+	invite, _, err := a.accounts.CreateInvite(ctx, a.pool, b.ID, 0, markerInvite, "staff")
+	require.NoError(t, err)
+	ids["invite"] = invite.ID
+	var member int64
+	require.NoError(t, a.pool.QueryRow(ctx, "SELECT id FROM users WHERE workspace_id = $1 ORDER BY id LIMIT 1", b.ID).Scan(&member))
+	ids["member"] = member
+	markers := []string{markerInvite, demoEmail, markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, b.Name, "+447700900987", "+15550007777"}
 
 	// A: a workspace of its own, with a signed-in owner and an API token.
 	wsA, err := a.conv.CreateWorkspace(ctx, a.pool, "isolation-a", "Isolation A", "UTC", "GB")

@@ -100,6 +100,7 @@ func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	fs := flag.NewFlagSet("tokens create", flag.ContinueOnError)
 	slug := fs.String("workspace", "", "workspace slug")
 	name := fs.String("name", "cli", "a label to recognise the token by")
+	role := fs.String("role", "owner", "owner, or staff for a token that cannot change settings")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -107,7 +108,7 @@ func createToken(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	return inWorkspace(ctx, cfg, log, *slug, func(a *app, w conversation.Workspace) error {
-		token, err := a.accounts.CreateToken(ctx, a.pool, w.ID, *name)
+		token, err := a.accounts.CreateRoleToken(ctx, a.pool, w.ID, *name, *role)
 		if err != nil {
 			return err
 		}

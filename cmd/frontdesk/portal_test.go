@@ -37,7 +37,7 @@ func TestPortalPublicPageWithOneTimeCode(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, resp.Body, "&#43;447700900321", "the page confirms the number in E.164")
 	// No SMS channel: the code reaches the team's notifications (and the log).
-	list, err := s.app.conv.Notifications(t.Context(), s.app.pool, s.ws.ID, 10)
+	list, err := s.app.conv.Notifications(t.Context(), s.app.pool, s.ws.ID, 0, 10)
 	require.NoError(t, err)
 	require.NotEmpty(t, list)
 	require.Regexp(t, `Chat sign-in code for \+447700900321: \d{6}`, list[0].Title)

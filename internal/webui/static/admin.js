@@ -32,12 +32,18 @@
       });
   }
 
+  // The list keeps the "assigned to me" or "unassigned" filter it was opened with.
+  function assignedFilter() {
+    var a = new URLSearchParams(location.search).get("assigned");
+    return a ? "&assigned=" + encodeURIComponent(a) : "";
+  }
+
   var pending = null;
   function reload() {
     if (pending) return;
     pending = setTimeout(function () {
       pending = null;
-      swap("conv-list", "/admin/partials/conversations?selected=" + current).then(function () {
+      swap("conv-list", "/admin/partials/conversations?selected=" + current + assignedFilter()).then(function () {
         if (!current) {
           // The inbox opened empty: show the first conversation as soon as there is one.
           var first = document.querySelector("#conv-list a[data-conversation-id]");
