@@ -24,8 +24,14 @@ type Notification struct {
 
 // notify records a notification in tx and announces it once tx commits.
 func (s *Service) notify(ctx context.Context, tx pgx.Tx, ev *announce, ws int64, kind, title string, convID int64) error {
-	if _, err := tx.Exec(ctx, s.q.InsertNotification, ws, kind, title, nullID(convID)); err != nil {
+	var id int64
+	if err := tx.QueryRow(ctx, s.q.InsertNotification, ws, kind, title, nullID(convID)).Scan(&id); err != nil {
 		return fmt.Errorf("conversation: notify %s: %w", kind, err)
+	}
+	if s.Mail != nil {
+		if err := s.Mail.QueueTx(ctx, tx, ws, id); err != nil {
+			return err
+		}
 	}
 	ev.add(live.Event{WorkspaceID: ws, Kind: "notification", ConversationID: convID})
 	return nil

@@ -233,7 +233,8 @@ WHERE d.workspace_id = $1 AND d.id = $2 AND c.workspace_id = d.workspace_id AND 
 
 -- name: InsertNotification
 INSERT INTO notifications (workspace_id, kind, title, conversation_id)
-VALUES ($1, $2, $3, $4);
+VALUES ($1, $2, $3, $4)
+RETURNING id;
 
 -- name: ListNotifications
 SELECT id, kind, title, coalesce(conversation_id, 0), read_at IS NOT NULL, created_at
