@@ -139,6 +139,7 @@ type queries struct {
 	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages                             string
 	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
+	MarkNotificationRead                                                                                      string
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string

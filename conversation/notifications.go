@@ -97,6 +97,21 @@ func (s *Service) MarkRead(ctx context.Context, ws, id int64) error {
 	})
 }
 
+// MarkOneRead marks notification id read and reports whether the workspace has it.
+func (s *Service) MarkOneRead(ctx context.Context, ws, id int64) (bool, error) {
+	found := false
+	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
+		tag, err := tx.Exec(ctx, s.q.MarkNotificationRead, ws, id)
+		if err != nil {
+			return fmt.Errorf("conversation: mark notification read: %w", err)
+		}
+		found = tag.RowsAffected() == 1
+		ev.add(live.Event{WorkspaceID: ws, Kind: "notification"})
+		return nil
+	})
+	return found, err
+}
+
 // Notify records a notification for the team outside any other change.
 func (s *Service) Notify(ctx context.Context, ws int64, kind, title string, convID int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {

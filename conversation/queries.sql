@@ -251,6 +251,11 @@ SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL;
 UPDATE notifications SET read_at = now()
 WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2);
 
+-- name: MarkNotificationRead
+-- One notification, read or not: no row means it is not the workspace's.
+UPDATE notifications SET read_at = coalesce(read_at, now())
+WHERE workspace_id = $1 AND id = $2;
+
 -- name: InsertAttachment
 INSERT INTO attachments (workspace_id, message_id, status, source, kind, file_name, content_type, size_bytes, blob_key)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);

@@ -50,8 +50,8 @@ type Mailer struct {
 }
 
 type queries struct {
-	Recipients, Notification, User, Choices, SetChoices, SetQuiet, ClearQuiet string
-	Claim, Wait, Sent, Failed, Waiting                                        string
+	Recipients, Notification, User, Choices, SetChoices, SetQuiet, ClearQuiet, FirstOwner string
+	Claim, Wait, Sent, Failed, Waiting                                                    string
 }
 
 // New loads the queries. Register the workers, then Attach the River client.

@@ -12,6 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/mail"
 	"github.com/frontdesk/frontdesk/internal/mail/mailtest"
 	"github.com/frontdesk/frontdesk/internal/pipelinetest"
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 const baseURL = "https://desk.example.com"
@@ -124,12 +125,15 @@ func TestPreferencesTurnEmailsOff(t *testing.T) {
 	require.Len(t, b.smtp.To("staff@example.com"), 1, "the staff member's own choice stands")
 	require.Equal(t, 2, b.p.Count(t, `SELECT count(*) FROM notifications`), "every notification is in the bell")
 
-	var bad *notifymail.InvalidError
+	var bad validation.Error
 	err = b.mailer.Save(ctx, b.p.Pool, ws, b.owner, notifymail.Preferences{Kinds: map[string]bool{"teleport": true}, QuietStart: "25:00", QuietEnd: ""})
 	require.ErrorAs(t, err, &bad)
-	require.Contains(t, bad.Fields, "email.teleport")
-	require.Contains(t, bad.Fields, "quiet_start")
-	require.Contains(t, bad.Fields, "quiet_end")
+	require.Contains(t, bad, "email.teleport")
+	require.Contains(t, bad, "quiet_start")
+	require.Contains(t, bad, "quiet_end")
+	err = b.mailer.Save(ctx, b.p.Pool, ws, b.owner, notifymail.Preferences{QuietStart: "07:00", QuietEnd: "07:00"})
+	require.ErrorAs(t, err, &bad)
+	require.Equal(t, "must differ from the start", bad["quiet_end"])
 	require.ErrorIs(t, b.mailer.Save(ctx, b.p.Pool, ws, 999999, notifymail.Preferences{}), notifymail.ErrNotFound)
 }
 

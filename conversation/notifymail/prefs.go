@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 // DBTX is a pool or a transaction.
@@ -27,22 +27,6 @@ type Preferences struct {
 	QuietStart string `json:"quiet_start"`
 	QuietEnd   string `json:"quiet_end"`
 	Timezone   string `json:"timezone"`
-}
-
-// InvalidError names the fields of Preferences that are wrong, and why.
-type InvalidError struct{ Fields map[string]string }
-
-func (e *InvalidError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+e.Fields[k])
-	}
-	return "notifymail: " + strings.Join(parts, "; ")
 }
 
 type userRow struct {
@@ -104,10 +88,23 @@ func (m *Mailer) Get(ctx context.Context, db DBTX, ws, userID int64) (Preference
 	return p, nil
 }
 
+// DefaultUser is the user an API token speaks for when none is named: the first owner.
+func (m *Mailer) DefaultUser(ctx context.Context, db DBTX, ws int64) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, m.q.FirstOwner, ws).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("notifymail: first owner: %w", err)
+	}
+	return id, nil
+}
+
 // Save stores a user's preferences: the kinds named in p.Kinds (others keep their
 // choice) and the quiet hours (both empty: none).
 func (m *Mailer) Save(ctx context.Context, db DBTX, ws, userID int64, p Preferences) error {
-	bad := map[string]string{}
+	bad := validation.Error{}
 	kinds, ons := make([]string, 0, len(p.Kinds)), make([]bool, 0, len(p.Kinds))
 	for k, on := range p.Kinds {
 		if _, ok := kindByKey(k); !ok {
@@ -131,7 +128,7 @@ func (m *Mailer) Save(ctx context.Context, db DBTX, ws, userID int64, p Preferen
 		}
 	}
 	if len(bad) > 0 {
-		return &InvalidError{Fields: bad}
+		return bad
 	}
 	if _, err := m.user(ctx, db, ws, userID); err != nil {
 		return err

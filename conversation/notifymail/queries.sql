@@ -19,6 +19,9 @@ FROM users u JOIN workspaces w ON w.id = u.workspace_id
 LEFT JOIN notification_quiet_hours q ON q.workspace_id = u.workspace_id AND q.user_id = u.id
 WHERE u.workspace_id = $1 AND u.id = $2;
 
+-- name: FirstOwner
+SELECT id FROM users WHERE workspace_id = $1 AND role = 'owner' ORDER BY id LIMIT 1;
+
 -- name: Choices
 SELECT kind, email FROM notification_preferences WHERE workspace_id = $1 AND user_id = $2;
 
