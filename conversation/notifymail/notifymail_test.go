@@ -2,17 +2,20 @@ package notifymail_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/conversation/notifymail"
 	"github.com/frontdesk/frontdesk/internal/mail"
 	"github.com/frontdesk/frontdesk/internal/mail/mailtest"
 	"github.com/frontdesk/frontdesk/internal/pipelinetest"
 	"github.com/frontdesk/frontdesk/internal/validation"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 const baseURL = "https://desk.example.com"
@@ -247,4 +250,36 @@ func TestQuietUntil(t *testing.T) {
 			require.True(t, until.Equal(tc.until), "until %s, want %s", until, tc.until)
 		})
 	}
+}
+
+func TestRuleNotificationIsMailed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	ws := b.p.Workspace.ID
+	require.NoError(t, b.mailer.Save(ctx, b.p.Pool, ws, b.owner, notifymail.Preferences{Kinds: map[string]bool{"rule": true}}))
+	r, err := rules.Parse([]byte(`{"name": "Refunds", "trigger": "new_message",
+		"conditions": {"any": [{"field": "message.text", "op": "contains", "value": "refund"}]},
+		"actions": [{"type": "notify", "message": "A customer asks for a refund"}]}`))
+	require.NoError(t, err)
+	_, err = b.p.Rules.Create(ctx, b.p.Pool, ws, r)
+	require.NoError(t, err)
+	res, err := b.p.Conv.Ingest(ctx, channels.Inbound{WorkspaceID: ws, Channel: channels.SMS, Phone: "+447700900601", Text: "I want a refund for my crown"})
+	require.NoError(t, err)
+	subject := "[Acme Dental] A customer asks for a refund"
+	withSubject := func(addr string) []mailtest.Mail {
+		var out []mailtest.Mail
+		for _, m := range b.smtp.To(addr) {
+			if m.Subject == subject {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	pipelinetest.Eventually(t, func() bool { return len(withSubject("owner@example.com")) == 1 }, "the rule's notification is mailed")
+	b.p.Idle(t)
+	got := withSubject("owner@example.com")
+	require.Len(t, got, 1)
+	require.Contains(t, got[0].Text, fmt.Sprintf("%s/admin/conversations/%d", baseURL, res.ConversationID))
+	require.Empty(t, withSubject("staff@example.com"), "rule notifications are off for staff by default")
 }
