@@ -60,6 +60,15 @@ func handOffTitle(d proposal, contactName string) (kind, title string) {
 	return "", ""
 }
 
+// awaitingTitle is the notification of a draft that waits for a person's approval
+// and needs nothing else (a hand-off or complaint says so in its own).
+func awaitingTitle(contactName string) string {
+	if contactName == "" {
+		return "A reply to a customer awaits your approval"
+	}
+	return "A reply to " + contactName + " awaits your approval"
+}
+
 // Notifications lists the workspace's notifications, newest first.
 func (s *Service) Notifications(ctx context.Context, db database.DBTX, ws int64, limit int) ([]Notification, error) {
 	rows, err := db.Query(ctx, s.q.ListNotifications, ws, limit)
