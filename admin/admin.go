@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/notifymail"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
@@ -42,6 +43,8 @@ type Options struct {
 	Booking *booking.Store
 	// Google connects the calendar to Google Calendar; nil hides it.
 	Google *gcal.Sync
+	// Mail keeps users' e-mail preferences and sends their test e-mails.
+	Mail   *notifymail.Mailer
 	Hub    *live.Hub
 	Assets *webui.Assets
 	// InviteMail e-mails an invitation link; nil means the owner sends the link themselves.
@@ -142,6 +145,9 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/notifications", h.notificationsPage)
 	ui.Get("/partials/notifications/count", h.unreadCount)
 	ui.Post("/notifications/read", h.markRead)
+	ui.Get("/settings/notifications", h.notificationPrefsPage)
+	ui.Post("/settings/notifications", h.saveNotificationPrefs)
+	ui.Post("/settings/notifications/test", h.testNotificationEmail)
 	h.registerContactsUI(ui)
 	h.registerTeam(app, ui)
 	ui.Get("/settings/audit", h.auditPage)
@@ -157,6 +163,11 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/api/v1/channels/:id<int>/pairing", h.requireToken, h.apiPairing)
 	h.registerRulesAPI(app)
 	h.registerContactsAPI(app)
+	app.Get("/api/v1/notifications", h.requireToken, h.apiNotifications)
+	app.Post("/api/v1/notifications/read", h.requireToken, h.apiMarkAllRead)
+	app.Post("/api/v1/notifications/:id<int>/read", h.requireToken, h.apiMarkRead)
+	app.Get("/api/v1/notification-preferences", h.requireToken, h.apiNotificationPrefs)
+	app.Put("/api/v1/notification-preferences", h.requireToken, h.apiSaveNotificationPrefs)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)
 	app.Post("/api/v1/conversations/:id<int>/assign", h.requireToken, h.apiAssign)

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/notifymail"
 	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
@@ -45,7 +46,8 @@ func statusOf(err error) int {
 		errors.Is(err, ErrInvalidInput), errors.Is(err, channels.ErrBadPhone), errors.Is(err, portal.ErrBadCode),
 		errors.Is(err, booking.ErrInvalid), errors.Is(err, booking.ErrNotBookable):
 		return fiber.StatusUnprocessableEntity
-	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, accounts.ErrNotFound), errors.Is(err, rules.ErrNotFound):
+	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, accounts.ErrNotFound), errors.Is(err, rules.ErrNotFound),
+		errors.Is(err, notifymail.ErrNotFound):
 		return fiber.StatusNotFound
 	case errors.Is(err, knowledge.ErrTooLarge), errors.Is(err, media.ErrTooLarge):
 		return fiber.StatusRequestEntityTooLarge
@@ -65,7 +67,7 @@ func messageOf(err error) string {
 		return fe.Message
 	}
 	msg := err.Error()
-	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: ", "media: ", "rules: ", "analytics: "} {
+	for _, prefix := range []string{"conversation: ", "admin: ", "portal: ", "knowledge: ", "booking: ", "media: ", "rules: ", "analytics: ", "notifymail: "} {
 		msg = strings.ReplaceAll(msg, prefix, "")
 	}
 	return msg

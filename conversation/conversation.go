@@ -78,6 +78,12 @@ type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
 }
 
+// NotificationMailer queues the e-mails of a notification in the transaction that
+// records it (conversation/notifymail).
+type NotificationMailer interface {
+	QueueTx(ctx context.Context, tx pgx.Tx, ws, notificationID int64) error
+}
+
 // Observer records how long model calls took and how sends ended (internal/metrics).
 type Observer interface {
 	ObserveModel(capability, provider string, took time.Duration)
@@ -109,7 +115,9 @@ type Options struct {
 	// Events tells open browsers what changed; nil publishes nothing.
 	Events *live.Publisher
 	// Metrics records model latency and send outcomes; nil records nothing.
-	Metrics    Observer
+	Metrics Observer
+	// Mail e-mails notifications to the users who want them; nil sends none.
+	Mail       NotificationMailer
 	MaxMessage int
 	Now        func() time.Time
 }
@@ -132,6 +140,7 @@ type queries struct {
 	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages                             string
 	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
+	MarkNotificationRead                                                                                      string
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string

@@ -24,8 +24,14 @@ type Notification struct {
 
 // notify records a notification in tx and announces it once tx commits.
 func (s *Service) notify(ctx context.Context, tx pgx.Tx, ev *announce, ws int64, kind, title string, convID int64) error {
-	if _, err := tx.Exec(ctx, s.q.InsertNotification, ws, kind, title, nullID(convID)); err != nil {
+	var id int64
+	if err := tx.QueryRow(ctx, s.q.InsertNotification, ws, kind, title, nullID(convID)).Scan(&id); err != nil {
 		return fmt.Errorf("conversation: notify %s: %w", kind, err)
+	}
+	if s.Mail != nil {
+		if err := s.Mail.QueueTx(ctx, tx, ws, id); err != nil {
+			return err
+		}
 	}
 	ev.add(live.Event{WorkspaceID: ws, Kind: "notification", ConversationID: convID})
 	return nil
@@ -52,6 +58,15 @@ func handOffTitle(d proposal, contactName string) (kind, title string) {
 		return "cancellation", who + " cancelled an appointment"
 	}
 	return "", ""
+}
+
+// awaitingTitle is the notification of a draft that waits for a person's approval
+// and needs nothing else (a hand-off or complaint says so in its own).
+func awaitingTitle(contactName string) string {
+	if contactName == "" {
+		return "A reply to a customer awaits your approval"
+	}
+	return "A reply to " + contactName + " awaits your approval"
 }
 
 // Notifications lists the team's notifications and member user's own, newest first.
@@ -89,6 +104,21 @@ func (s *Service) MarkRead(ctx context.Context, ws, user, id int64) error {
 		ev.add(live.Event{WorkspaceID: ws, Kind: "notification"})
 		return nil
 	})
+}
+
+// MarkOneRead marks notification id read and reports whether the workspace has it.
+func (s *Service) MarkOneRead(ctx context.Context, ws, id int64) (bool, error) {
+	found := false
+	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
+		tag, err := tx.Exec(ctx, s.q.MarkNotificationRead, ws, id)
+		if err != nil {
+			return fmt.Errorf("conversation: mark notification read: %w", err)
+		}
+		found = tag.RowsAffected() == 1
+		ev.add(live.Event{WorkspaceID: ws, Kind: "notification"})
+		return nil
+	})
+	return found, err
 }
 
 // Notify records a notification for the team outside any other change.

@@ -99,7 +99,11 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 				return fmt.Errorf("conversation: flag conversation: %w", err)
 			}
 		}
-		if kind, title := handOffTitle(d, contactName); kind != "" && status != "superseded" {
+		kind, title := handOffTitle(d, contactName)
+		if kind == "" && status == "pending" {
+			kind, title = "draft", awaitingTitle(contactName)
+		}
+		if kind != "" && status != "superseded" {
 			if err := s.notify(ctx, tx, ev, a.WorkspaceID, kind, title, convID); err != nil {
 				return err
 			}

@@ -240,7 +240,8 @@ WHERE d.workspace_id = $1 AND d.id = $2 AND c.workspace_id = d.workspace_id AND 
 
 -- name: InsertNotification
 INSERT INTO notifications (workspace_id, kind, title, conversation_id)
-VALUES ($1, $2, $3, $4);
+VALUES ($1, $2, $3, $4)
+RETURNING id;
 
 -- name: ListNotifications
 SELECT id, kind, title, coalesce(conversation_id, 0), read_at IS NOT NULL, created_at
@@ -257,6 +258,11 @@ SELECT count(*) FROM notifications WHERE workspace_id = $1 AND read_at IS NULL A
 -- One notification ($2), or all of them ($2 = 0).
 UPDATE notifications SET read_at = now()
 WHERE workspace_id = $1 AND read_at IS NULL AND ($2 = 0 OR id = $2) AND (user_id IS NULL OR user_id = $3);
+
+-- name: MarkNotificationRead
+-- One notification, read or not: no row means it is not the workspace's.
+UPDATE notifications SET read_at = coalesce(read_at, now())
+WHERE workspace_id = $1 AND id = $2;
 
 -- name: InsertAttachment
 INSERT INTO attachments (workspace_id, message_id, status, source, kind, file_name, content_type, size_bytes, blob_key)

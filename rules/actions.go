@@ -108,8 +108,14 @@ func (e *Engine) apply(ctx context.Context, tx pgx.Tx, a EvaluateArgs, ruleID in
 		}
 		return desc, nil, err
 	case Notify:
-		_, err := tx.Exec(ctx, e.q.Notify, ws, act.Message, conv)
-		return desc, nil, err
+		var id int64
+		if err := tx.QueryRow(ctx, e.q.Notify, ws, act.Message, conv).Scan(&id); err != nil {
+			return desc, nil, err
+		}
+		if e.Mail != nil {
+			return desc, nil, e.Mail.QueueTx(ctx, tx, ws, id)
+		}
+		return desc, nil, nil
 	case Webhook:
 		return desc + " (queued)", nil, nil // queued with the run, which it reports to
 	}

@@ -32,6 +32,10 @@ type Engine struct {
 	// HTTP sends webhook actions.
 	HTTP *http.Client
 	Now  func() time.Time
+	// Mail queues the e-mails of a notify action's notification in its transaction; nil sends none.
+	Mail interface {
+		QueueTx(ctx context.Context, tx pgx.Tx, ws, notificationID int64) error
+	}
 }
 
 // New loads the engine's queries. Register its workers, then Attach the River client.

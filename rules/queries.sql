@@ -77,7 +77,7 @@ WHERE workspace_id = $1 AND id = $2
   AND ($3 = 0 OR EXISTS (SELECT 1 FROM users u WHERE u.workspace_id = $1 AND u.id = $3));
 
 -- name: Notify
-INSERT INTO notifications (workspace_id, kind, title, conversation_id) VALUES ($1, 'rule', $2, $3);
+INSERT INTO notifications (workspace_id, kind, title, conversation_id) VALUES ($1, 'rule', $2, $3) RETURNING id;
 
 -- name: InsertRuns
 -- One event's runs in one statement: an event evaluates every rule of its trigger.

@@ -26,8 +26,10 @@ import (
 	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/channels/whatsapp"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/notifymail"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/mail"
 	"github.com/frontdesk/frontdesk/internal/metrics"
 	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/internal/secret"
@@ -53,6 +55,7 @@ type app struct {
 	telegram  *telegram.Channel
 	whatsapp  *whatsapp.Channel
 	rules     *rules.Engine
+	mail      *notifymail.Mailer
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -113,7 +116,12 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if a.rules, err = rules.New(pool, log.With("component", "rules")); err != nil {
 		return nil, err
 	}
+	if a.mail, err = newMailer(cfg, log, pool); err != nil {
+		return nil, err
+	}
+	a.rules.Mail = a.mail
 	a.conv, err = conversation.New(conversation.Options{
+		Mail: a.mail,
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
 		Events: a.events, Metrics: a.metrics, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
@@ -138,6 +146,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.rules.AddWorkers(workers)
 	a.knowledge.AddWorkers(workers, pool, a.events, log)
 	a.google.AddWorkers(workers)
+	a.mail.AddWorkers(workers)
 	// River fetches at most every FetchCooldown (100 ms by default), MaxWorkers jobs at a
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown,
@@ -155,6 +164,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a.rules.Attach(a.jobs)
 	a.knowledge.Attach(a.jobs)
 	a.google.Attach(a.jobs)
+	a.mail.Attach(a.jobs)
 	a.hub = live.NewHub(pool, log)
 
 	secret := []byte(cfg.SecretKey)
@@ -169,7 +179,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Google: a.google, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Google: a.google, Mail: a.mail, InviteMail: inviteMailer(a.mail), Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {
@@ -260,4 +270,29 @@ func (a *app) connectChannel(ctx context.Context, acc accounts.Account) error {
 		return a.whatsapp.Pair(ctx, acc.WorkspaceID, acc.ID)
 	}
 	return nil
+}
+
+// newMailer e-mails notifications through FRONTDESK_SMTP_URL, or sends none without it.
+func newMailer(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool) (*notifymail.Mailer, error) {
+	opts := notifymail.Options{Pool: pool, BaseURL: cfg.BaseURL, Log: log.With("component", "mail")}
+	if cfg.SMTPURL != "" {
+		s, err := mail.New(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, err
+		}
+		opts.Sender = s
+		log.Info("notification e-mails on", "smtp", s.String())
+	}
+	return notifymail.New(opts)
+}
+
+// inviteMailer e-mails team invitations through the notification mailer's SMTP server,
+// or is nil without one (the owner then sends the link shown on the team page).
+func inviteMailer(m *notifymail.Mailer) admin.InviteMailer {
+	if !m.Enabled() {
+		return nil
+	}
+	return func(ctx context.Context, to, subject, text string) error {
+		return m.Sender.Send(ctx, mail.Message{To: to, Subject: subject, Text: text})
+	}
 }

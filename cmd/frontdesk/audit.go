@@ -59,8 +59,24 @@ func auditConfig(cfg config.Config) []auditFinding {
 	if u, err := url.Parse(cfg.DatabaseURL); err == nil && !loopback(u.Host) && u.Query().Get("sslmode") == "disable" {
 		add("WARN", "DATABASE_URL reaches %s with sslmode=disable: the database traffic is not encrypted", u.Hostname())
 	}
+	switch u, err := url.Parse(cfg.SMTPURL); {
+	case cfg.SMTPURL == "":
+		add("WARN", "FRONTDESK_SMTP_URL is not set: no notification e-mails are sent (the bell in the admin UI still shows them)")
+	case err == nil && u.Scheme == "smtp" && u.Query().Get("plain") == "1" && !loopback(u.Host):
+		add("WARN", "FRONTDESK_SMTP_URL allows plain SMTP to %s: mail and any password cross the network in clear; use STARTTLS or smtps://", u.Hostname())
+	default:
+		add("OK", "notification e-mails go through %s (encrypted unless a local relay)", redactedURL(cfg.SMTPURL))
+	}
 	add("OK", "there is no self sign-up: users are added with `frontdesk users create`")
 	return out
+}
+
+// redactedURL hides a URL's password.
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparseable)"
 }
 
 // loopback reports whether a host or host:port is this machine.

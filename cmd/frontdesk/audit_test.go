@@ -17,6 +17,7 @@ func TestAuditConfig(t *testing.T) {
 	good := config.Config{
 		DatabaseURL: "postgres://app@127.0.0.1/frontdesk?sslmode=disable", BaseURL: "https://desk.example.com",
 		SecretKey: "k3Jq9xV2mW7pL4tR8nB1cZ6yH0sD5fGa", LogLevel: "info", MetricsToken: "a-long-metrics-token",
+		SMTPURL: "smtps://desk:mailpass@mail.example.com", MailFrom: "desk@example.com",
 	}
 	levels := func(c config.Config) map[string]string {
 		out := map[string]string{}
@@ -38,6 +39,8 @@ func TestAuditConfig(t *testing.T) {
 		"PlainHTTP":         {func(c *config.Config) { c.BaseURL = "http://desk.example.com" }, "FAIL", "not https"},
 		"DebugLogs":         {func(c *config.Config) { c.LogLevel = "debug" }, "WARN", "debug"},
 		"OpenMetrics":       {func(c *config.Config) { c.MetricsToken, c.MetricsAddr = "", "0.0.0.0:9090" }, "WARN", "without FRONTDESK_METRICS_TOKEN"},
+		"NoSMTP":            {func(c *config.Config) { c.SMTPURL = "" }, "WARN", "no notification e-mails"},
+		"PlainRemoteSMTP":   {func(c *config.Config) { c.SMTPURL = "smtp://mail.example.com:25?plain=1" }, "WARN", "in clear"},
 		"UnencryptedRemote": {func(c *config.Config) { c.DatabaseURL = "postgres://app@db.example.com/fd?sslmode=disable" }, "WARN", "sslmode=disable"},
 	} {
 		t.Run(name, func(t *testing.T) {

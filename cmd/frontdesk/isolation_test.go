@@ -55,6 +55,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/api/v1/team/invites/", "invite"},
 	{"/admin/settings/team/members/", "member"},
 	{"/api/v1/team/members/", "member"},
+	{"/api/v1/notifications/", "notification"},
 }
 
 // isolationSkips are routes not called, with why.
@@ -108,6 +109,10 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	require.NoError(t, err)
 	ids["channel"] = acc.ID
 	require.NoError(t, a.conv.Notify(ctx, b.ID, "test", markerNote, ids["conversation"]))
+	var note, ownerUserB int64
+	require.NoError(t, a.pool.QueryRow(ctx, "SELECT id FROM notifications WHERE workspace_id = $1 AND title = $2", b.ID, markerNote).Scan(&note))
+	ids["notification"] = note
+	require.NoError(t, a.pool.QueryRow(ctx, "SELECT id FROM users WHERE workspace_id = $1 AND email = $2", b.ID, demoEmail).Scan(&ownerUserB))
 	loc := b.Location()
 	monday := nextWeekday(loc, time.Monday)
 	ids["service"] = int64(calendarSetup(t, ownerB, monday))
@@ -195,6 +200,11 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 		for _, m := range markers {
 			require.NotContains(t, body, m, "%s (%d) leaked B's data", p, resp.StatusCode)
 		}
+	}
+	// A user of B named in the query string of the e-mail preferences API.
+	for _, m := range []string{http.MethodGet, http.MethodPut} {
+		callAsA(t, s.url, m, fmt.Sprintf("/api/v1/notification-preferences?user_id=%d", ownerUserB), true, false, browserA, csrf[1], tokenA,
+			append(markers, demoEmail))
 	}
 	require.Equal(t, before, workspaceSnapshot(t, s, b.ID), "nothing of B changed")
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/frontdesk/frontdesk/internal/mail"
 )
 
 // Config is every setting frontdesk reads. It is passed explicitly; there is no global.
@@ -51,7 +53,12 @@ type Config struct {
 	// MetricsAddr serves /metrics on a listener of its own (a private address), without
 	// a token unless FRONTDESK_METRICS_TOKEN is set too.
 	MetricsAddr string `env:"FRONTDESK_METRICS_ADDR"`
-	OpenAI      OpenAI
+	// SMTPURL is the server notification e-mails go through (internal/mail.New reads it):
+	// smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465, or
+	// smtp://relay:25?plain=1 for a local relay. Empty: no e-mails.
+	SMTPURL  string `env:"FRONTDESK_SMTP_URL"`
+	MailFrom string `env:"FRONTDESK_MAIL_FROM"`
+	OpenAI   OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.
@@ -234,6 +241,13 @@ func (c Config) Validate() error {
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))
 	}
+	if c.SMTPURL != "" {
+		if _, err := mail.New(c.SMTPURL, c.MailFrom); err != nil {
+			errs = append(errs, err)
+		}
+	} else if c.MailFrom != "" {
+		errs = append(errs, errors.New("FRONTDESK_MAIL_FROM is set but FRONTDESK_SMTP_URL is not: no e-mail would be sent"))
+	}
 	errs = append(errs, c.OpenAI.validate()...)
 	return errors.Join(errs...)
 }
@@ -255,8 +269,12 @@ func (c Config) String() string {
 	if c.MetricsToken != "" {
 		metricsToken = "(set)"
 	}
-	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s FRONTDESK_METRICS_ADDR=%s FRONTDESK_METRICS_TOKEN=%s %s",
-		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.MetricsAddr, metricsToken, c.OpenAI)
+	smtp := "(unset: no e-mails)"
+	if c.SMTPURL != "" {
+		smtp = redactURL(c.SMTPURL)
+	}
+	return fmt.Sprintf("DATABASE_URL=%s FRONTDESK_ADDR=%s FRONTDESK_BASE_URL=%s FRONTDESK_SECRET_KEY=%s FRONTDESK_WORKERS=%d FRONTDESK_MEDIA_URL=%s FRONTDESK_METRICS_ADDR=%s FRONTDESK_METRICS_TOKEN=%s FRONTDESK_SMTP_URL=%s FRONTDESK_MAIL_FROM=%s %s",
+		db, c.Addr, c.BaseURL, secret, c.Workers, redactURL(c.MediaURL), c.MetricsAddr, metricsToken, smtp, c.MailFrom, c.OpenAI)
 }
 
 // redactURL hides a URL's password (an S3-compatible store's credentials).

@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/notifymail"
 	"github.com/frontdesk/frontdesk/internal/dbtest"
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/knowledge"
@@ -50,6 +51,8 @@ type Options struct {
 	Extractor  conversation.Extractor
 	// Embedder replaces the knowledge base's offline embedder when set.
 	Embedder knowledge.Embedder
+	// Mail e-mails notifications when set (its workers run with the pipeline's).
+	Mail *notifymail.Mailer
 }
 
 // Key is the FRONTDESK_SECRET_KEY the tests seal credentials with.
@@ -93,10 +96,16 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
 		SendRetry: func(int) time.Duration { return 50 * time.Millisecond },
 	})
+	if opts.Mail != nil {
+		p.Conv.Mail, p.Rules.Mail = opts.Mail, opts.Mail
+	}
 	require.NoError(t, err)
 	workers := river.NewWorkers()
 	p.Conv.AddWorkers(workers)
 	p.Rules.AddWorkers(workers)
+	if opts.Mail != nil {
+		opts.Mail.AddWorkers(workers)
+	}
 	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
 		Workers: workers, Logger: log, TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
@@ -105,6 +114,9 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	require.NoError(t, err)
 	p.Conv.Attach(p.Jobs)
 	p.Rules.Attach(p.Jobs)
+	if opts.Mail != nil {
+		opts.Mail.Attach(p.Jobs)
+	}
 	p.Workspace, err = p.Conv.CreateWorkspace(ctx, p.Pool, "acme", "Acme Dental", "Europe/London", "GB")
 	require.NoError(t, err)
 	_, err = p.Pool.Exec(ctx, `UPDATE workspaces SET approval_mode = 'auto_all' WHERE id = $1`, p.Workspace.ID)
