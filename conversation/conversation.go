@@ -134,7 +134,7 @@ type queries struct {
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string
-	InsertDraftAttachment, DraftAttachments, AttachDraftFiles                                                 string
+	InsertDraftAttachment, DraftAttachments, AttachDraftFiles, DraftFiles                                     string
 	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists                                      string
 }
 

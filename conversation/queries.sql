@@ -350,3 +350,7 @@ RETURNING status, reason;
 -- name: OutboundExists
 SELECT EXISTS (SELECT 1 FROM messages
                WHERE workspace_id = $1 AND channel = $2 AND direction = 'outbound' AND external_id = $3);
+
+-- name: DraftFiles
+SELECT id, coalesce(message_id, 0), status, kind, file_name, content_type, size_bytes, coalesce(transcript, ''), error
+FROM attachments WHERE workspace_id = $1 AND draft_id = $2 ORDER BY id;
