@@ -339,6 +339,11 @@ UPDATE attachments SET message_id = $3 WHERE workspace_id = $1 AND draft_id = $2
 SELECT pg_advisory_xact_lock(hashtextextended('delivery/' || $1::bigint || '/' || $2::text || '/' || $3::text, 0));
 
 -- name: KeepEarlyDelivery
+-- Reports on messages frontdesk never stored (sent from the business's phone, say) are
+-- dropped after a day.
+WITH stale AS (
+    DELETE FROM early_deliveries WHERE workspace_id = $1 AND created_at < now() - interval '1 day'
+)
 INSERT INTO early_deliveries (workspace_id, channel, external_id, status, reason)
 VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (workspace_id, channel, external_id, status) DO UPDATE SET reason = excluded.reason;

@@ -269,6 +269,8 @@ func (ch *Channel) handle(ctx context.Context, d *device, evt any) bool {
 	switch e := evt.(type) {
 	case *events.Message:
 		return ch.receive(ctx, d, e)
+	case *events.Receipt:
+		return ch.receipt(ctx, d, e)
 	case *events.UndecryptableMessage:
 		ch.log.Warn("whatsapp: a message could not be decrypted", "account_id", d.account.ID, "message_id", e.Info.ID)
 	case *events.Connected, *events.Disconnected, *events.ManualLoginReconnect, *events.LoggedOut,

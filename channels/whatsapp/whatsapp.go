@@ -65,9 +65,11 @@ type AccountStore interface {
 	SetJID(ctx context.Context, db database.DBTX, ws, id int64, jid string) error
 }
 
-// Ingester stores what customers send (conversation.Service).
+// Ingester stores what customers send, and what their phones report on replies
+// (conversation.Service).
 type Ingester interface {
 	Ingest(ctx context.Context, in channels.Inbound) (conversation.IngestResult, error)
+	UpdateDelivery(ctx context.Context, ws int64, ch channels.Kind, externalID, status, reason string) (bool, error)
 }
 
 // Options configure New.
