@@ -34,6 +34,8 @@ type fakeWhatsApp struct {
 	fetchErr error
 	// overlaps counts connections made while the device was connected elsewhere.
 	overlaps int
+	logouts  []string // the nodes that logged a device out
+
 }
 
 type sentMessage struct {
@@ -205,6 +207,24 @@ func (c *fakeClient) Disconnect() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.connected = false
+}
+
+// Logout unlinks the device from the phone and, as whatsmeow does, deletes its keys.
+func (c *fakeClient) Logout(ctx context.Context) error {
+	if !c.IsConnected() {
+		return whatsmeow.ErrNotConnected
+	}
+	c.wa.mu.Lock()
+	c.wa.logouts = append(c.wa.logouts, c.node)
+	c.wa.mu.Unlock()
+	c.Disconnect()
+	return c.dev.Delete(ctx)
+}
+
+func (wa *fakeWhatsApp) loggedOut() []string {
+	wa.mu.Lock()
+	defer wa.mu.Unlock()
+	return append([]string(nil), wa.logouts...)
 }
 
 func (c *fakeClient) IsConnected() bool {
