@@ -2,6 +2,7 @@ package admin
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -108,16 +109,29 @@ type approveBody struct {
 	Content *string `json:"content"`
 }
 
+// apiApprove approves a draft. The body is empty, JSON ({"content": "edited reply"}),
+// or multipart/form-data with an optional "content" field and up to five "file" fields
+// that go out with the reply.
 func (h *Handler) apiApprove(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	var b approveBody
-	if len(c.Body()) > 0 {
+	files, remove, err := h.replyFiles(c)
+	if err != nil {
+		return err
+	}
+	switch {
+	case files != nil || strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm):
+		if v := c.FormValue("content"); v != "" {
+			b.Content = &v
+		}
+	case len(c.Body()) > 0:
 		if err := c.BodyParser(&b); err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, `the body must be empty or JSON like {"content": "edited reply"}`)
+			return fiber.NewError(fiber.StatusBadRequest, `the body must be empty, JSON like {"content": "edited reply"}, or multipart/form-data with "content" and "file" fields`)
 		}
 	}
-	d, err := h.Conversations.Approve(c.UserContext(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Content: b.Content, Actor: "api"})
+	d, err := h.Conversations.Approve(c.UserContext(), conversation.Decision{WorkspaceID: workspaceID(c), DraftID: id, Content: b.Content, Actor: "api", Files: files})
 	if err != nil {
+		remove()
 		return err
 	}
 	return c.JSON(d)

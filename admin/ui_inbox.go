@@ -136,7 +136,14 @@ func (h *Handler) decide(c *fiber.Ctx, approve bool) error {
 	if approve {
 		content := c.FormValue("content")
 		dec.Content = &content
-		d, err = h.Conversations.Approve(c.UserContext(), dec)
+		files, remove, ferr := h.replyFiles(c)
+		if ferr != nil {
+			return ferr
+		}
+		dec.Files = files
+		if d, err = h.Conversations.Approve(c.UserContext(), dec); err != nil {
+			remove()
+		}
 	} else {
 		d, err = h.Conversations.Reject(c.UserContext(), dec)
 	}

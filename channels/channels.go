@@ -6,7 +6,9 @@
 package channels
 
 import (
+	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -68,6 +70,21 @@ type Outbound struct {
 	AccountID int64
 	// IdempotencyKey is stable across retries of the same reply (the draft id).
 	IdempotencyKey string
+	// Files are what the owner attached to the reply, in the media store.
+	Files []File
+}
+
+// File is a stored file that goes out with a reply.
+type File struct {
+	// Key names it in the media store (what a signed link to it carries).
+	Key         string
+	Name        string
+	ContentType string
+	// Kind is the media kind: image, audio, video or document.
+	Kind string
+	Size int64
+	// Open reads it from the media store.
+	Open func(ctx context.Context) (io.ReadCloser, error)
 }
 
 // permanentError marks a delivery or download error that retrying cannot fix (an

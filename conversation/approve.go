@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/channels"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/rules"
 )
@@ -43,6 +44,8 @@ type Decision struct {
 	Content *string
 	UserID  int64
 	Actor   string
+	// Files go out with the reply: already in the media store (see media.Store.Put).
+	Files []media.File
 }
 
 type lockedDraft struct {
@@ -61,13 +64,17 @@ func (s *Service) lockDraft(ctx context.Context, tx pgx.Tx, ws, id int64) (locke
 	return d, nil
 }
 
-// Approve approves a pending draft, edited or not, and queues its sending in the same
-// transaction. A draft already decided gets ErrDecided.
+// Approve approves a pending draft, edited or not, with any files attached, and queues
+// its sending in the same transaction. A draft already decided gets ErrDecided (the
+// caller then removes the files it stored).
 //
 // The draft returned is as approved: the send job may change its status the moment the
 // transaction commits.
 func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
 	var out Draft
+	if err := checkReplyFiles(dec.Files); err != nil {
+		return Draft{}, err
+	}
 	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		d, err := s.lockDraft(ctx, tx, dec.WorkspaceID, dec.DraftID)
 		if err != nil {
@@ -88,6 +95,9 @@ func (s *Service) Approve(ctx context.Context, dec Decision) (Draft, error) {
 		}
 		if _, err := tx.Exec(ctx, s.q.DecideDraft, dec.WorkspaceID, d.id, status, content, nullID(dec.UserID)); err != nil {
 			return fmt.Errorf("conversation: approve draft %d: %w", d.id, err)
+		}
+		if err := s.attachToDraft(ctx, tx, dec.WorkspaceID, d.id, dec.Files); err != nil {
+			return err
 		}
 		if err := s.queueSend(ctx, tx, dec.WorkspaceID, d.id); err != nil {
 			return err

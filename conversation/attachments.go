@@ -239,33 +239,79 @@ func (s *Service) AttachmentFile(ctx context.Context, ws, id, contactID int64) (
 
 // UpdateDelivery records a provider's report on an outbound message (queued, sent,
 // delivered, read, failed). It reports whether a message changed; reports arriving
-// out of order never move a message back.
+// out of order never move a message back. A report on a message not stored yet (the
+// provider answered before its API call returned to the send job) is kept and applied
+// when the send job stores the message.
 func (s *Service) UpdateDelivery(ctx context.Context, ws int64, ch channels.Kind, externalID, status, reason string) (bool, error) {
 	changed := false
 	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
-		var msgID, convID int64
-		err := tx.QueryRow(ctx, s.q.UpdateDelivery, ws, ch, externalID, status, reason).Scan(&msgID, &convID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
+		if _, err := tx.Exec(ctx, s.q.LockDelivery, ws, ch, externalID); err != nil {
+			return fmt.Errorf("conversation: lock delivery: %w", err)
 		}
-		if err != nil {
-			return fmt.Errorf("conversation: update delivery: %w", err)
+		var err error
+		changed, err = s.updateDelivery(ctx, tx, ev, ws, ch, externalID, status, reason)
+		if err != nil || changed {
+			return err
 		}
-		changed = true
-		if status == "failed" || status == "undelivered" {
-			title := "A reply was not delivered"
-			if reason != "" {
-				title += ": " + reason
-			}
-			if _, err := tx.Exec(ctx, s.q.FlagConversation, ws, convID); err != nil {
-				return err
-			}
-			if err := s.notify(ctx, tx, ev, ws, "delivery_failed", title, convID); err != nil {
-				return err
-			}
+		var exists bool
+		if err := tx.QueryRow(ctx, s.q.OutboundExists, ws, ch, externalID).Scan(&exists); err != nil {
+			return fmt.Errorf("conversation: find reported message: %w", err)
 		}
-		ev.add(live.Event{WorkspaceID: ws, Kind: "message", ConversationID: convID})
-		return nil
+		if exists {
+			return nil // known, and already further along
+		}
+		_, err = tx.Exec(ctx, s.q.KeepEarlyDelivery, ws, ch, externalID, status, reason)
+		return err
 	})
 	return changed, err
+}
+
+// applyEarlyDeliveries applies the reports that arrived before the message was stored.
+func (s *Service) applyEarlyDeliveries(ctx context.Context, tx pgx.Tx, ev *announce, ws int64, ch channels.Kind, externalID string) error {
+	if _, err := tx.Exec(ctx, s.q.LockDelivery, ws, ch, externalID); err != nil {
+		return fmt.Errorf("conversation: lock delivery: %w", err)
+	}
+	rows, err := tx.Query(ctx, s.q.TakeEarlyDeliveries, ws, ch, externalID)
+	if err != nil {
+		return fmt.Errorf("conversation: early reports: %w", err)
+	}
+	type report struct{ status, reason string }
+	reports, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (report, error) {
+		var rep report
+		return rep, r.Scan(&rep.status, &rep.reason)
+	})
+	if err != nil {
+		return fmt.Errorf("conversation: early reports: %w", err)
+	}
+	for _, rep := range reports {
+		if _, err := s.updateDelivery(ctx, tx, ev, ws, ch, externalID, rep.status, rep.reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) updateDelivery(ctx context.Context, tx pgx.Tx, ev *announce, ws int64, ch channels.Kind, externalID, status, reason string) (bool, error) {
+	var msgID, convID int64
+	err := tx.QueryRow(ctx, s.q.UpdateDelivery, ws, ch, externalID, status, reason).Scan(&msgID, &convID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("conversation: update delivery: %w", err)
+	}
+	if status == "failed" || status == "undelivered" {
+		title := "A reply was not delivered"
+		if reason != "" {
+			title += ": " + reason
+		}
+		if _, err := tx.Exec(ctx, s.q.FlagConversation, ws, convID); err != nil {
+			return false, err
+		}
+		if err := s.notify(ctx, tx, ev, ws, "delivery_failed", title, convID); err != nil {
+			return false, err
+		}
+	}
+	ev.add(live.Event{WorkspaceID: ws, Kind: "message", ConversationID: convID})
+	return true, nil
 }

@@ -144,6 +144,8 @@ type queries struct {
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string
+	InsertDraftAttachment, DraftAttachments, AttachDraftFiles, DraftFiles                                     string
+	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists                                      string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.

@@ -334,3 +334,42 @@ INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original
 VALUES ($1, $2, NULL, $3, $3, 'reminder', 1, '[]', 'frontdesk', false, 'approved', $4)
 ON CONFLICT (workspace_id, reminder_key) WHERE reminder_key IS NOT NULL DO NOTHING
 RETURNING id;
+
+-- name: InsertDraftAttachment
+-- A file the owner attached to a reply; it joins the outbound message when sent.
+INSERT INTO attachments (workspace_id, draft_id, status, kind, file_name, content_type, size_bytes, blob_key)
+VALUES ($1, $2, 'stored', $3, $4, $5, $6, $7);
+
+-- name: DraftAttachments
+SELECT id, kind, file_name, content_type, size_bytes, blob_key
+FROM attachments WHERE workspace_id = $1 AND draft_id = $2 AND status = 'stored' ORDER BY id;
+
+-- name: AttachDraftFiles
+UPDATE attachments SET message_id = $3 WHERE workspace_id = $1 AND draft_id = $2 AND message_id IS NULL;
+
+-- name: LockDelivery
+-- Serialises a provider's report and the storing of the message it is about, so a
+-- report that finds no message is kept where the send job will find it.
+SELECT pg_advisory_xact_lock(hashtextextended('delivery/' || $1::bigint || '/' || $2::text || '/' || $3::text, 0));
+
+-- name: KeepEarlyDelivery
+-- Reports on messages frontdesk never stored (sent from the business's phone, say) are
+-- dropped after a day.
+WITH stale AS (
+    DELETE FROM early_deliveries WHERE workspace_id = $1 AND created_at < now() - interval '1 day'
+)
+INSERT INTO early_deliveries (workspace_id, channel, external_id, status, reason)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (workspace_id, channel, external_id, status) DO UPDATE SET reason = excluded.reason;
+
+-- name: TakeEarlyDeliveries
+DELETE FROM early_deliveries WHERE workspace_id = $1 AND channel = $2 AND external_id = $3
+RETURNING status, reason;
+
+-- name: OutboundExists
+SELECT EXISTS (SELECT 1 FROM messages
+               WHERE workspace_id = $1 AND channel = $2 AND direction = 'outbound' AND external_id = $3);
+
+-- name: DraftFiles
+SELECT id, coalesce(message_id, 0), status, kind, file_name, content_type, size_bytes, coalesce(transcript, ''), error
+FROM attachments WHERE workspace_id = $1 AND draft_id = $2 ORDER BY id;

@@ -59,6 +59,8 @@ type Draft struct {
 	Status         string             `json:"status"`
 	Error          string             `json:"error,omitempty"`
 	CreatedAt      time.Time          `json:"created_at"`
+	// Files are what a person attached when approving it (loaded by Draft only).
+	Files []Attachment `json:"files,omitempty"`
 }
 
 func scanConversation(row pgx.Row) (Conversation, error) {
@@ -174,6 +176,18 @@ func (s *Service) Draft(ctx context.Context, db database.DBTX, ws, id int64) (Dr
 	d, err := scanDraft(db.QueryRow(ctx, s.q.GetDraft, ws, id))
 	if err != nil {
 		return d, notFound(fmt.Sprintf("draft %d", id), err)
+	}
+	rows, err := db.Query(ctx, s.q.DraftFiles, ws, id)
+	if err != nil {
+		return d, fmt.Errorf("conversation: files of draft %d: %w", id, err)
+	}
+	d.Files, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Attachment, error) {
+		var a Attachment
+		err := r.Scan(&a.ID, &a.MessageID, &a.Status, &a.Kind, &a.FileName, &a.ContentType, &a.Size, &a.Transcript, &a.Error)
+		return a, err
+	})
+	if err != nil {
+		return d, fmt.Errorf("conversation: files of draft %d: %w", id, err)
 	}
 	return d, nil
 }

@@ -38,6 +38,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 	s, a := w.s, job.Args
 	var d lockedDraft
 	var address string
+	var files []channels.File
 	done := false
 	err := s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		var err error
@@ -65,6 +66,9 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		if address, err = s.address(ctx, tx, a.WorkspaceID, d); err != nil {
 			return err
 		}
+		if files, err = s.replyFiles(ctx, tx, a.WorkspaceID, d.id); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, s.q.SetDraftStatus, a.WorkspaceID, d.id, "sending", "")
 		return err
 	})
@@ -80,6 +84,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		extID, err = sender.Send(ctx, channels.Outbound{
 			WorkspaceID: a.WorkspaceID, ConversationID: d.conversationID, Channel: d.channel, AccountID: d.accountID,
 			Address: address, Text: d.content, IdempotencyKey: "draft-" + strconv.FormatInt(d.id, 10),
+			Files: files,
 		})
 	}
 	// The outcome is recorded even when the job's context has ended.
@@ -152,6 +157,14 @@ func (s *Service) recordSent(ctx context.Context, tx pgx.Tx, ev *announce, job *
 	var msgID int64
 	if err := tx.QueryRow(ctx, s.q.InsertOutbound, ws, d.conversationID, sender, d.channel, d.content, ext, d.id, aiWritten).Scan(&msgID); err != nil {
 		return fmt.Errorf("conversation: store sent reply of draft %d: %w", d.id, err)
+	}
+	if _, err := tx.Exec(ctx, s.q.AttachDraftFiles, ws, d.id, msgID); err != nil {
+		return fmt.Errorf("conversation: files of draft %d: %w", d.id, err)
+	}
+	if extID != "" {
+		if err := s.applyEarlyDeliveries(ctx, tx, ev, ws, d.channel, extID); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.Exec(ctx, s.q.MarkSent, ws, d.id); err != nil {
 		return fmt.Errorf("conversation: mark draft %d sent: %w", d.id, err)

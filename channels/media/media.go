@@ -157,6 +157,18 @@ func (s *Store) Reader(ctx context.Context, key string) (io.ReadCloser, error) {
 	return r, nil
 }
 
+// Stat describes the stored file under key: its content type and size.
+func (s *Store) Stat(ctx context.Context, key string) (File, error) {
+	a, err := s.bucket.Attributes(ctx, key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return File{}, ErrNotFound
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("media: stat %s: %w", key, err)
+	}
+	return File{Key: key, ContentType: a.ContentType, Kind: kindOf(a.ContentType), Size: a.Size}, nil
+}
+
 // Delete removes a stored file; a missing one is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	err := s.bucket.Delete(ctx, key)

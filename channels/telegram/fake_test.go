@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -21,6 +22,7 @@ type fakeTelegram struct {
 	mu       sync.Mutex
 	calls    map[string]int
 	sent     []sentMessage
+	uploads  []uploadedFile
 	failSend []apiError
 	files    map[string]fakeFile
 	updates  []pendingUpdate
@@ -29,6 +31,50 @@ type fakeTelegram struct {
 	newWork  chan struct{} // closed when an update is added
 	nextID   int
 	getMeErr *apiError
+}
+
+// uploadedFile is a file a bot sent (sendPhoto, sendDocument, sendVoice…).
+type uploadedFile struct {
+	Method, ChatID, Caption, Name string
+	Body                          []byte
+}
+
+// upload records a file sent with sendPhoto, sendDocument, sendVoice and the like,
+// multipart as the library sends a new file.
+func (f *fakeTelegram) upload(w http.ResponseWriter, r *http.Request, method string) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		reply(w, nil, &apiError{Code: 400, Desc: "Bad Request: " + err.Error()})
+		return
+	}
+	field := strings.ToLower(strings.TrimPrefix(method, "send"))
+	fhs := r.MultipartForm.File[field]
+	if len(fhs) != 1 {
+		reply(w, nil, &apiError{Code: 400, Desc: "Bad Request: there is no " + field + " in the request"})
+		return
+	}
+	file, err := fhs[0].Open()
+	if err != nil {
+		reply(w, nil, &apiError{Code: 400, Desc: "Bad Request: " + err.Error()})
+		return
+	}
+	defer file.Close()
+	body, _ := io.ReadAll(file)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	chatID := r.FormValue("chat_id")
+	f.uploads = append(f.uploads, uploadedFile{Method: method, ChatID: chatID, Caption: r.FormValue("caption"), Name: fhs[0].Filename, Body: body})
+	id, _ := strconv.ParseInt(chatID, 10, 64)
+	reply(w, map[string]any{
+		"message_id": f.nextID, "date": time.Now().Unix(), "caption": r.FormValue("caption"),
+		"chat": map[string]any{"id": id, "type": "private"},
+	}, nil)
+}
+
+func (f *fakeTelegram) uploaded() []uploadedFile {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]uploadedFile(nil), f.uploads...)
 }
 
 type sentMessage struct {
@@ -73,6 +119,13 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok || r.Method != http.MethodPost {
 		// What Telegram says to a token it does not know.
 		reply(w, nil, &apiError{Code: http.StatusUnauthorized, Desc: "Unauthorized"})
+		return
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") && strings.HasPrefix(method, "send") && method != "sendMessage" {
+		f.mu.Lock()
+		f.calls[method]++
+		f.mu.Unlock()
+		f.upload(w, r, method)
 		return
 	}
 	p := params(r)

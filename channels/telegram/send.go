@@ -42,6 +42,9 @@ func (ch *Channel) Send(ctx context.Context, out channels.Outbound) (string, err
 			return "", &channels.RetryAfterError{After: wait, Err: errors.New("telegram: sending faster than Telegram allows")}
 		}
 	}
+	if len(out.Files) > 0 {
+		return ch.sendWithFiles(ctx, b, chatID, out)
+	}
 	// Plain text: a reply is never parsed as Markdown or HTML, so no character breaks it.
 	msg, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: out.Text})
 	if err != nil {

@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/telegram"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/pipelinetest"
@@ -359,4 +361,74 @@ func TestSend(t *testing.T) {
 		require.Len(t, sent, 1)
 		require.Equal(t, strconv.Itoa(sent[0].ID), id)
 	})
+}
+
+func TestSendFiles(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "")
+	ctx := context.Background()
+	pdf := append([]byte("%PDF-1.4\n"), make([]byte, 300)...)
+	jpeg := append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), make([]byte, 200)...)
+	store := func(name, ctype string, body []byte) channels.File {
+		f, err := b.p.Media.Put(ctx, b.p.Workspace.ID, name, ctype, bytes.NewReader(body))
+		require.NoError(t, err)
+		return channels.File{Key: f.Key, Name: f.Name, ContentType: f.ContentType, Kind: string(f.Kind), Size: f.Size,
+			Open: func(ctx context.Context) (io.ReadCloser, error) { return b.p.Media.Reader(ctx, f.Key) }}
+	}
+	out := channels.Outbound{WorkspaceID: b.p.Workspace.ID, Channel: channels.Telegram, AccountID: b.account.ID, Address: "4242",
+		Text: "Here is the price list", Files: []channels.File{store("prices.pdf", "application/pdf", pdf)}}
+
+	t.Run("OneFileCarriesTheText", func(t *testing.T) {
+		id, err := b.ch.Send(ctx, out)
+		require.NoError(t, err)
+		up := b.fake.uploaded()
+		require.Len(t, up, 1)
+		require.Equal(t, "sendDocument", up[0].Method)
+		require.Equal(t, "4242", up[0].ChatID)
+		require.Equal(t, "Here is the price list", up[0].Caption)
+		require.Equal(t, "prices.pdf", up[0].Name)
+		require.Equal(t, pdf, up[0].Body, "Telegram receives the file's bytes")
+		require.Equal(t, strconv.Itoa(b.fake.nextID), id)
+		require.Empty(t, b.fake.sentMessages(), "no separate text message")
+	})
+
+	t.Run("TextThenEachFile", func(t *testing.T) {
+		two := out
+		two.Files = append([]channels.File{store("smile.jpg", "image/jpeg", jpeg)}, out.Files...)
+		_, err := b.ch.Send(ctx, two)
+		require.NoError(t, err)
+		require.Len(t, b.fake.sentMessages(), 1)
+		up := b.fake.uploaded()[1:]
+		require.Len(t, up, 2)
+		require.Equal(t, "sendPhoto", up[0].Method)
+		require.Equal(t, jpeg, up[0].Body)
+		require.Equal(t, "sendDocument", up[1].Method)
+	})
+}
+
+func TestApprovedReplyWithFile(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "")
+	ctx := context.Background()
+	_, err := b.p.Pool.Exec(ctx, `UPDATE workspaces SET approval_mode = 'review_all' WHERE id = $1`, b.p.Workspace.ID)
+	require.NoError(t, err)
+	status, _ := b.post(t, b.account.ID, b.creds.WebhookSecret, update(1030, `"text":"Can I see the price list?"`))
+	require.Equal(t, http.StatusOK, status)
+	b.waitDraft(t, "pending")
+	var draft int64
+	require.NoError(t, b.p.Pool.QueryRow(ctx, `SELECT id FROM drafts WHERE status = 'pending'`).Scan(&draft))
+	// An Ogg page whose first packet is an Opus header, as a recorded voice note starts.
+	ogg := append(append(append([]byte("OggS"), make([]byte, 22)...), 1, 19), append([]byte("OpusHead"), make([]byte, 100)...)...)
+	f, err := b.p.Media.Put(ctx, b.p.Workspace.ID, "hello.ogg", "audio/ogg", bytes.NewReader(ogg))
+	require.NoError(t, err)
+	_, err = b.p.Conv.Approve(ctx, conversation.Decision{WorkspaceID: b.p.Workspace.ID, DraftID: draft, Actor: "test", Files: []media.File{f}})
+	require.NoError(t, err)
+
+	b.waitDraft(t, "sent")
+	up := b.fake.uploaded()
+	require.Len(t, up, 1)
+	require.Equal(t, "sendVoice", up[0].Method, "a recording goes as a voice note")
+	require.Equal(t, ogg, up[0].Body)
+	require.Equal(t, 1, b.p.Count(t, `SELECT count(*) FROM attachments a JOIN messages m ON m.workspace_id = a.workspace_id AND m.id = a.message_id
+		WHERE m.direction = 'outbound' AND m.external_id = $1 AND a.kind = 'audio'`, strconv.Itoa(b.fake.nextID)))
 }

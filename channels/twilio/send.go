@@ -31,6 +31,14 @@ func (ch *Channel) Send(ctx context.Context, out channels.Outbound) (string, err
 	params := &api.CreateMessageParams{}
 	params.SetTo(prefix + out.Address).SetFrom(prefix + a.Settings.PhoneNumber).SetBody(out.Text).
 		SetStatusCallback(ch.statusURL(a.ID))
+	// Files go as an MMS (or a WhatsApp media message): Twilio fetches each from a signed link.
+	urls, err := ch.mediaURLs(out.Files)
+	if err != nil {
+		return "", err
+	}
+	if len(urls) > 0 {
+		params.SetMediaUrl(urls)
+	}
 	cl := ch.client(ctx, a, c)
 	msg, err := cl.rest.Api.CreateMessage(params)
 	if err != nil {

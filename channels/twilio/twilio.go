@@ -21,6 +21,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
 )
@@ -42,6 +43,12 @@ type Channel struct {
 	Log     *slog.Logger
 	// Transport carries the API calls; nil is http.DefaultTransport.
 	Transport http.RoundTripper
+	// Media holds the files owners attach to replies; Links signs the links Twilio
+	// fetches them by. Without them a reply with files fails.
+	Media *media.Store
+	Links *media.Links
+	// Now is the clock links expire by; nil is time.Now.
+	Now func() time.Time
 	// limit spaces sends per account: a Twilio long code sends about one message a second.
 	limit *ratelimit.Limiter
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/accounts"
+	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/channels/twilio/twiliotest"
 	"github.com/frontdesk/frontdesk/conversation"
@@ -37,6 +38,7 @@ type world struct {
 	fake    *twiliotest.Fake
 	app     *fiber.App
 	account accounts.Account
+	ch      *twilio.Channel
 }
 
 func newWorld(t *testing.T) *world {
@@ -49,6 +51,8 @@ func newWorld(t *testing.T) *world {
 		o.Fetchers = map[channels.Kind]conversation.Fetcher{channels.SMS: ch, channels.TwilioWhats: ch}
 	})
 	ch.Pipeline = w.p.Conv
+	ch.Media, ch.Links = w.p.Media, media.NewLinks([]byte(authToken))
+	w.ch = ch
 	a, c, err := accounts.Check(accounts.Input{
 		Kind: accounts.Twilio, AccountSID: accountSID, AuthToken: authToken, PhoneNumber: "+44 7700 900999",
 		APIBaseURL: w.fake.URL,

@@ -24,6 +24,7 @@ const maxMedia = 10
 func (ch *Channel) Register(app *fiber.App) {
 	app.Post("/webhooks/twilio/:id", ch.incoming)
 	app.Post("/webhooks/twilio/:id/status", ch.status)
+	app.Get("/webhooks/twilio/media/:token/:name", ch.file)
 }
 
 // verified loads the account the URL names and checks Twilio signed the request with

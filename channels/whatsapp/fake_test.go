@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"sync"
 	"testing"
@@ -33,6 +34,8 @@ type fakeWhatsApp struct {
 	fetchErr error
 	// overlaps counts connections made while the device was connected elsewhere.
 	overlaps int
+	logouts  []string // the nodes that logged a device out
+
 }
 
 type sentMessage struct {
@@ -40,6 +43,7 @@ type sentMessage struct {
 	To   types.JID
 	Text string
 	ID   types.MessageID
+	Msg  *waE2E.Message
 }
 
 func newFake() *fakeWhatsApp {
@@ -205,6 +209,24 @@ func (c *fakeClient) Disconnect() {
 	c.connected = false
 }
 
+// Logout unlinks the device from the phone and, as whatsmeow does, deletes its keys.
+func (c *fakeClient) Logout(ctx context.Context) error {
+	if !c.IsConnected() {
+		return whatsmeow.ErrNotConnected
+	}
+	c.wa.mu.Lock()
+	c.wa.logouts = append(c.wa.logouts, c.node)
+	c.wa.mu.Unlock()
+	c.Disconnect()
+	return c.dev.Delete(ctx)
+}
+
+func (wa *fakeWhatsApp) loggedOut() []string {
+	wa.mu.Lock()
+	defer wa.mu.Unlock()
+	return append([]string(nil), wa.logouts...)
+}
+
 func (c *fakeClient) IsConnected() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -243,8 +265,29 @@ func (c *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Mes
 	if len(extra) == 1 && extra[0].ID != "" {
 		id = extra[0].ID
 	}
-	c.wa.sent = append(c.wa.sent, sentMessage{Node: c.node, To: to, Text: msg.GetConversation(), ID: id})
+	c.wa.sent = append(c.wa.sent, sentMessage{Node: c.node, To: to, Text: msg.GetConversation(), ID: id, Msg: msg})
 	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
+}
+
+// Upload keeps the file where a download of the message that names it finds it.
+func (c *fakeClient) Upload(_ context.Context, data []byte, mt whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
+	if !c.IsConnected() {
+		return whatsmeow.UploadResponse{}, whatsmeow.ErrNotConnected
+	}
+	c.wa.mu.Lock()
+	defer c.wa.mu.Unlock()
+	path := fmt.Sprintf("/v/t62.%s/%d", mt, len(c.wa.files))
+	c.wa.files[path] = append([]byte(nil), data...)
+	sum := sha256.Sum256(data)
+	return whatsmeow.UploadResponse{URL: "https://mmg.whatsapp.net" + path, DirectPath: path,
+		MediaKey: make([]byte, 32), FileSHA256: sum[:], FileEncSHA256: sum[:], FileLength: uint64(len(data))}, nil
+}
+
+// uploaded returns the bytes uploaded under a message's direct path.
+func (wa *fakeWhatsApp) uploaded(path string) []byte {
+	wa.mu.Lock()
+	defer wa.mu.Unlock()
+	return wa.files[path]
 }
 
 func (c *fakeClient) DownloadToFile(_ context.Context, msg whatsmeow.DownloadableMessage, f whatsmeow.File) error {

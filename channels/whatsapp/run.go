@@ -99,13 +99,20 @@ func (ch *Channel) sync(ctx context.Context, list []accounts.Account) {
 		}
 	}
 	ch.mu.Lock()
-	var stale []*device
+	var stale, removed []*device
 	for id, d := range ch.running {
-		if a, ok := paired[id]; !ok || a.Settings.JID != d.jid.String() {
+		a, ok := paired[id]
+		switch {
+		case !ok && !slices.ContainsFunc(list, func(a accounts.Account) bool { return a.ID == id }):
+			removed = append(removed, d)
+		case !ok || a.Settings.JID != d.jid.String():
 			stale = append(stale, d)
 		}
 	}
 	ch.mu.Unlock()
+	for _, d := range removed {
+		ch.logout(ctx, d)
+	}
 	for _, d := range stale {
 		d.stop()
 	}
@@ -114,6 +121,22 @@ func (ch *Channel) sync(ctx context.Context, list []accounts.Account) {
 			ch.log.Error("whatsapp: start device", "account_id", a.ID, "error", err)
 		}
 	}
+}
+
+// logout unlinks the device of a removed account from the business's phone (whatsmeow
+// also deletes its keys), here on the node that holds it, then stops it. A device not
+// connected at that moment cannot be logged out: it stays listed among the phone's
+// linked devices until the owner removes it there.
+func (ch *Channel) logout(ctx context.Context, d *device) {
+	log := ch.log.With("account_id", d.account.ID, "jid", d.jid.String())
+	if !d.client.IsConnected() {
+		log.Warn("whatsapp: account removed while its device was not connected; unlink it on the phone")
+	} else if err := d.client.Logout(ctx); err != nil {
+		log.Warn("whatsapp: log out the removed account's device; unlink it on the phone", "error", err)
+	} else {
+		log.Info("whatsapp: logged out the device of a removed account")
+	}
+	d.stop()
 }
 
 // start connects a's device unless it already runs here, is being paired here, or
@@ -269,6 +292,8 @@ func (ch *Channel) handle(ctx context.Context, d *device, evt any) bool {
 	switch e := evt.(type) {
 	case *events.Message:
 		return ch.receive(ctx, d, e)
+	case *events.Receipt:
+		return ch.receipt(ctx, d, e)
 	case *events.UndecryptableMessage:
 		ch.log.Warn("whatsapp: a message could not be decrypted", "account_id", d.account.ID, "message_id", e.Info.ID)
 	case *events.Connected, *events.Disconnected, *events.ManualLoginReconnect, *events.LoggedOut,

@@ -93,4 +93,16 @@ func TestLease(t *testing.T) {
 		next := b.wa.connection(t, b.jid)
 		require.NotSame(t, first, next)
 	})
+	t.Run("RemovingTheAccountLogsTheDeviceOutOnItsNode", func(t *testing.T) {
+		t.Parallel()
+		b, _ := twoNodes(t)
+		holder := b.wa.connection(t, b.jid)
+		require.NoError(t, b.p.Accounts.Delete(context.Background(), b.p.Pool, b.p.Workspace.ID, b.account.ID))
+		pipelinetest.Eventually(t, func() bool { return len(b.wa.loggedOut()) > 0 }, "the device is logged out")
+		require.Equal(t, []string{holder.node}, b.wa.loggedOut(), "by the node that held it, once")
+		pipelinetest.Eventually(t, func() bool { return len(b.wa.online(b.jid)) == 0 }, "and connected nowhere")
+		dev, err := b.ch.Device(context.Background(), b.jid)
+		require.NoError(t, err)
+		require.Nil(t, dev, "its keys are gone")
+	})
 }

@@ -50,6 +50,9 @@ func (ch *Channel) Send(ctx context.Context, out channels.Outbound) (string, err
 	if !d.client.IsConnected() {
 		return "", fmt.Errorf("whatsapp: the device of account %d is reconnecting", a.ID)
 	}
+	if len(out.Files) > 0 {
+		return sendWithFiles(ctx, d.client, to, out)
+	}
 	var extra whatsmeow.SendRequestExtra
 	if out.IdempotencyKey != "" {
 		extra.ID = messageID(out)

@@ -48,6 +48,8 @@ type Client interface {
 	AddEventHandlerWithSuccessStatus(handler whatsmeow.EventHandlerWithSuccessStatus) uint32
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	DownloadToFile(ctx context.Context, msg whatsmeow.DownloadableMessage, file whatsmeow.File) error
+	Upload(ctx context.Context, plaintext []byte, mediaType whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
+	Logout(ctx context.Context) error
 	MarkRead(ctx context.Context, ids []types.MessageID, at time.Time, chat, sender types.JID, receiptType ...types.ReceiptType) error
 }
 
@@ -64,9 +66,11 @@ type AccountStore interface {
 	SetJID(ctx context.Context, db database.DBTX, ws, id int64, jid string) error
 }
 
-// Ingester stores what customers send (conversation.Service).
+// Ingester stores what customers send, and what their phones report on replies
+// (conversation.Service).
 type Ingester interface {
 	Ingest(ctx context.Context, in channels.Inbound) (conversation.IngestResult, error)
+	UpdateDelivery(ctx context.Context, ws int64, ch channels.Kind, externalID, status, reason string) (bool, error)
 }
 
 // Options configure New.

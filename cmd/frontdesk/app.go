@@ -173,6 +173,8 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		_, _ = rand.Read(secret)
 		log.Warn("FRONTDESK_SECRET_KEY is not set: using a random key, so open forms break on restart and nodes cannot share sessions' CSRF tokens")
 	}
+	// Twilio fetches the files of a reply from signed links.
+	a.twilio.Media, a.twilio.Links = a.media, media.NewLinks(secret)
 	assets, err := webui.NewAssets()
 	if err != nil {
 		return nil, err

@@ -24,6 +24,16 @@ type Fake struct {
 	fail    []int               // statuses to answer the next creates with
 	media   map[string][]byte   // media id -> bytes
 	authBad int                 // media requests without the right credentials
+	// OnCreate, when set, runs after a message is accepted and before the API answers,
+	// as Twilio may call a status callback before the sender hears back.
+	onCreate func(sid string, form map[string]string)
+}
+
+// OnCreate sets what runs after a message is accepted and before the API answers.
+func (f *Fake) OnCreate(fn func(sid string, form map[string]string)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onCreate = fn
 }
 
 // FailNext makes the next creates fail with these HTTP statuses (429 carries
@@ -85,7 +95,6 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.tries++
 	if len(f.fail) > 0 {
 		status := f.fail[0]
@@ -99,6 +108,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		default:
 			apiError(w, status, 20500, "Internal Server Error")
 		}
+		f.mu.Unlock()
 		return
 	}
 	form := map[string]string{}
@@ -107,6 +117,11 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	}
 	f.sent = append(f.sent, form)
 	sid := fmt.Sprintf("SMf%031d", len(f.sent))
+	hook := f.onCreate
+	f.mu.Unlock()
+	if hook != nil {
+		hook(sid, form)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{
