@@ -50,6 +50,8 @@ func knownFields() []string {
 type Facts struct {
 	Values map[string]any
 	Before map[string]any
+	// workflow checks set_status actions; nil while the workspace has none saved.
+	workflow *Workflow
 }
 
 func (c *Condition) check(path string, depth int, leaves *int, errs validation.Error) {

@@ -26,6 +26,7 @@ const maxChain = 5
 // Engine stores rules and evaluates them in River jobs.
 type Engine struct {
 	q    queries
+	wq   workflowQueries
 	pool *pgxpool.Pool
 	jobs *river.Client[pgx.Tx]
 	Log  *slog.Logger
@@ -38,6 +39,9 @@ type Engine struct {
 func New(pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {
 	e := &Engine{pool: pool, Log: log, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now}
 	if err := sqlset.Load(&e.q, queriesSQL); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	if err := sqlset.Load(&e.wq, workflowSQL); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return e, nil

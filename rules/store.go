@@ -21,8 +21,10 @@ var ErrNotFound = errors.New("rule not found")
 
 // Stored is a rule as kept, with how it has fared.
 type Stored struct {
-	ID        int64     `json:"id"`
-	Enabled   bool      `json:"enabled"`
+	ID      int64 `json:"id"`
+	Enabled bool  `json:"enabled"`
+	// Workflow rules make the workflow's automatic transitions; saving the workflow rebuilds them.
+	Workflow  bool      `json:"workflow"`
 	Rule      Rule      `json:"rule"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -129,7 +131,7 @@ func (e *Engine) List(ctx context.Context, db database.DBTX, ws, id int64) ([]St
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stored, error) {
 		var s Stored
-		err := row.Scan(&s.ID, &s.Enabled, &s.Rule, &s.CreatedAt, &s.UpdatedAt, &s.Runs, &s.Matched, &s.Failed, &s.LastRun)
+		err := row.Scan(&s.ID, &s.Enabled, &s.Workflow, &s.Rule, &s.CreatedAt, &s.UpdatedAt, &s.Runs, &s.Matched, &s.Failed, &s.LastRun)
 		if s.Matched > 0 {
 			s.SuccessRate = float64(s.Matched-s.Failed) / float64(s.Matched)
 		}
