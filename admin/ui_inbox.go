@@ -9,6 +9,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/webui"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // threadView is what the thread pane shows.
@@ -19,6 +20,8 @@ type threadView struct {
 	// Failed are replies approved but not delivered, for a person to follow up.
 	Failed []conversation.Draft
 	CSRF   string
+	// Status is the conversation's place in the workflow, with the moves open to it.
+	Status rules.StatusView
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -39,7 +42,11 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+	status, err := h.Rules.Status(c.UserContext(), h.Pool, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string), Status: status}, nil //nolint:forcetypeassert // set by requireUser
 }
 
 func (h *Handler) inbox(c *fiber.Ctx) error {

@@ -33,11 +33,13 @@ type Engine struct {
 	// HTTP sends webhook actions.
 	HTTP *http.Client
 	Now  func() time.Time
+	// RunRetention is how long rule runs are kept; 0 keeps them for ever.
+	RunRetention time.Duration
 }
 
 // New loads the engine's queries. Register its workers, then Attach the River client.
 func New(pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {
-	e := &Engine{pool: pool, Log: log, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now}
+	e := &Engine{pool: pool, Log: log, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now, RunRetention: DefaultRunRetention}
 	if err := sqlset.Load(&e.q, queriesSQL); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
@@ -52,15 +54,24 @@ func (e *Engine) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &evaluateWorker{e: e})
 	river.AddWorker(w, &webhookWorker{e: e})
 	river.AddWorker(w, &quietWorker{e: e})
+	river.AddWorker(w, &retentionWorker{e: e})
 }
+
+// DefaultRunRetention is how long rule runs are kept unless configured.
+const DefaultRunRetention = 30 * 24 * time.Hour
 
 // Attach gives the engine the River client it queues jobs with.
 func (e *Engine) Attach(c *river.Client[pgx.Tx]) { e.jobs = c }
 
-// PeriodicJobs looks for quiet conversations every minute, for time_elapsed rules.
+// PeriodicJobs looks for quiet conversations every minute, for time_elapsed rules, and
+// prunes old rule runs every hour.
 func (e *Engine) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-		func() (river.JobArgs, *river.InsertOpts) { return QuietArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return QuietArgs{}, nil }, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
 }
 
 // EvaluateArgs is the job that runs a workspace's rules for one event on one conversation.

@@ -43,7 +43,7 @@ SELECT r.id, r.name, r.workflow, count(rr.id), count(rr.id) FILTER (WHERE rr.mat
 FROM rules r
 LEFT JOIN rule_runs rr ON rr.workspace_id = r.workspace_id AND rr.rule_id = r.id AND rr.created_at >= $2
 WHERE r.workspace_id = $1
-GROUP BY r.id, r.name, r.workflow ORDER BY r.priority DESC, r.id;
+GROUP BY r.workspace_id, r.id ORDER BY r.priority DESC, r.id;
 
 -- name: FieldCounts
 -- How many conversations hold each context key (with a non-empty value).

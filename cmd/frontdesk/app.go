@@ -113,6 +113,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if a.rules, err = rules.New(pool, log.With("component", "rules")); err != nil {
 		return nil, err
 	}
+	a.rules.RunRetention = cfg.RuleRunRetention
 	a.conv, err = conversation.New(conversation.Options{
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,

@@ -47,6 +47,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/admin/contacts/", "contact"},
 	{"/api/v1/contacts/", "contact"},
 	{"/api/v1/context/workspaces/", "rule"},
+	{"/api/v1/context/conversations/", "conversation"},
 }
 
 // isolationSkips are routes not called, with why.
