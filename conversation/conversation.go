@@ -134,6 +134,7 @@ type queries struct {
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string
+	InsertRuleReply                                                                                           string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.

@@ -33,6 +33,8 @@ type Engine struct {
 	// HTTP sends webhook actions.
 	HTTP *http.Client
 	Now  func() time.Time
+	// Replies drafts send_reply actions' replies; nil refuses them.
+	Replies Replier
 	// RunRetention is how long rule runs are kept; 0 keeps them for ever.
 	RunRetention time.Duration
 }
@@ -163,6 +165,7 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 	}
 	var out []Outcome
 	var follow []EvaluateArgs
+	var replies []pendingReply
 	var took []time.Duration
 	fired := slices.Clone(a.Fired)
 	for _, l := range list {
@@ -179,6 +182,16 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 		if o.Matched {
 			fired = append(fired, l.id)
 			for i, act := range l.rule.Actions {
+				if act.Type == SendReply {
+					r, err := e.reply(l.id, i, act, f)
+					o.Actions = append(o.Actions, "send_reply: "+r.text)
+					if err != nil {
+						runErr = errors.Join(runErr, fmt.Errorf("%s: %w", act.Type, err))
+					} else {
+						replies = append(replies, r)
+					}
+					continue
+				}
 				desc, next, err := e.apply(ctx, tx, a, l.id, i, act, &f, dry)
 				o.Actions = append(o.Actions, desc)
 				if err != nil {
@@ -206,6 +219,16 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 			if err := e.queueWebhooks(ctx, tx, a, l.id, id, l.rule, f); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, r := range replies {
+		run, ok := runIDs[r.rule]
+		if !ok {
+			continue
+		}
+		key := fmt.Sprintf("rule_run:%d:%d", run, r.action)
+		if _, err := e.Replies.DraftRuleReply(ctx, tx, a.WorkspaceID, a.ConversationID, key, r.text); err != nil {
+			return nil, fmt.Errorf("rules: draft reply of run %d: %w", run, err)
 		}
 	}
 	if len(fired) >= maxChain {
@@ -302,6 +325,8 @@ func describe(a Action) string {
 		return "notify: " + a.Message
 	case Webhook:
 		return "webhook " + strings.SplitN(a.URL, "?", 2)[0]
+	case SendReply:
+		return "send_reply"
 	}
 	return string(a.Type)
 }
@@ -316,4 +341,22 @@ func (e *Engine) Evaluate(ctx context.Context, a EvaluateArgs) ([]Outcome, error
 		return err
 	})
 	return out, err
+}
+
+// pendingReply is a send_reply action's filled-in text, drafted once its run is recorded
+// (the run id makes the draft's key).
+type pendingReply struct {
+	rule   int64
+	action int
+	text   string
+}
+
+func (e *Engine) reply(rule int64, action int, act Action, f Facts) (pendingReply, error) {
+	r := pendingReply{rule: rule, action: action}
+	if e.Replies == nil {
+		return r, errors.New("replies cannot be drafted here")
+	}
+	text, err := act.render(f)
+	r.text = text
+	return r, err
 }

@@ -129,6 +129,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, err
 	}
 	a.twilio.Pipeline = a.conv
+	a.rules.Replies = a.conv // send_reply actions draft through the approval policy
 	a.telegram.Conversations = a.conv
 	a.whatsapp.Conversations = a.conv
 	a.booking.OnChange(a.conv) // reminders
