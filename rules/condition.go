@@ -268,3 +268,9 @@ func empty(v any) bool {
 	}
 	return false
 }
+
+// Fields lists the fields a condition may test besides context.<field>, for forms.
+func Fields() []string { return knownFields() }
+
+// Ops lists the comparisons, for forms.
+func Ops() []Op { return ops() }

@@ -196,3 +196,8 @@ func joinQuoted[T ~string](xs []T) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// ActionTypes lists the actions, for forms.
+func ActionTypes() []ActionType {
+	return []ActionType{AddTag, RemoveTag, SetStatus, SetField, Notify, Assign, SendReply, Webhook}
+}
