@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 //go:embed queries.sql
@@ -62,9 +65,30 @@ func afterSeconds(r Rule) *int {
 	return &s
 }
 
+// checkStatuses refuses set_status actions to a status the saved workflow lacks.
+func (e *Engine) checkStatuses(ctx context.Context, db database.DBTX, ws int64, r Rule) error {
+	w, saved, err := e.Workflow(ctx, db, ws)
+	if err != nil || !saved {
+		return err
+	}
+	errs := validation.Error{}
+	for i, a := range r.Actions {
+		if a.Type == SetStatus && !slices.Contains(w.Statuses, a.Status) {
+			errs[fmt.Sprintf("actions[%d].status", i)] = fmt.Sprintf("%q is not a status of the workflow (%s)", a.Status, strings.Join(w.Statuses, ", "))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
 // Create stores a checked rule, enabled.
 func (e *Engine) Create(ctx context.Context, db database.DBTX, ws int64, r Rule) (Stored, error) {
 	if err := r.Check(); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)
@@ -82,6 +106,9 @@ func (e *Engine) Create(ctx context.Context, db database.DBTX, ws int64, r Rule)
 // Update replaces a rule's definition; its runs stay.
 func (e *Engine) Update(ctx context.Context, db database.DBTX, ws, id int64, r Rule) (Stored, error) {
 	if err := r.Check(); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)

@@ -183,7 +183,7 @@ func (w Workflow) Allow(from, to string) error {
 
 // rules turns the automatic transitions into rules flagged workflow, run by the same
 // engine as the owner's: no_reply is a time_elapsed rule, field_filled a context_changed
-// rule, appointment_booked an appointment_booked rule. Each tests the current status, so
+// and a new_message rule, appointment_booked an appointment_booked rule. Each tests the current status, so
 // a transition the workflow no longer allows is not tried.
 func (w Workflow) rules() []Rule {
 	out := make([]Rule, 0, len(w.Automatic))
@@ -203,9 +203,15 @@ func (w Workflow) rules() []Rule {
 			r.Name = fmt.Sprintf("Workflow: %s after %d h without a reply", a.To, a.Hours)
 			r.Trigger, r.After = TimeElapsed, fmt.Sprintf("%dh", a.Hours)
 		case FieldFilled:
+			// Two rules: a field set by a rule or a person is a context_changed event;
+			// one extracted from a message is seen with the new_message event.
 			r.Name = fmt.Sprintf("Workflow: %s when %s is filled", a.To, a.Field)
 			r.Trigger = ContextChanged
 			r.Conditions.All = append(r.Conditions.All, Condition{Field: "context." + a.Field, Op: NotEmpty})
+			onMessage := r
+			onMessage.Name += " (on a message)"
+			onMessage.Trigger = NewMessage
+			out = append(out, onMessage)
 		case Booked:
 			r.Name = fmt.Sprintf("Workflow: %s when an appointment is booked", a.To)
 			r.Trigger = AppointmentBooked

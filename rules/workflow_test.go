@@ -61,6 +61,12 @@ func TestWorkflowRefusesDisallowedTransitions(t *testing.T) {
 	w := rules.DefaultWorkflow()
 	w.Automatic = nil
 	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
+	def, err := rules.Parse([]byte(`{"name": "Unknown", "trigger": "new_message", "actions": [{"type": "set_status", "status": "escalated"}]}`))
+	require.NoError(t, err)
+	_, err = p.Rules.Create(ctx, p.Pool, p.Workspace.ID, def)
+	var verr validation.Error
+	require.ErrorAs(t, err, &verr)
+	require.Contains(t, verr["actions[0].status"], "not a status of the workflow")
 	won := addRule(t, p, `{"name": "Jump to won", "trigger": "new_message", "priority": 2,
 		"actions": [{"type": "set_status", "status": "won"}]}`)
 	qualify := addRule(t, p, `{"name": "Qualify", "trigger": "new_message", "priority": 1,
@@ -77,7 +83,7 @@ func TestWorkflowRefusesDisallowedTransitions(t *testing.T) {
 	require.Equal(t, "qualified", statusOf(t, p, conv))
 
 	// A person: qualified → new is not allowed, qualified → booked is.
-	_, err := p.Rules.ChangeStatus(ctx, p.Workspace.ID, conv, 0, "new")
+	_, err = p.Rules.ChangeStatus(ctx, p.Workspace.ID, conv, 0, "new")
 	require.ErrorIs(t, err, rules.ErrTransition)
 	_, err = p.Rules.ChangeStatus(ctx, p.Workspace.ID, conv, 0, "closed_forever")
 	require.ErrorIs(t, err, rules.ErrTransition)
@@ -130,13 +136,13 @@ func TestAutomaticTransitions(t *testing.T) {
 	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
 	list, err := p.Rules.List(ctx, p.Pool, p.Workspace.ID, 0)
 	require.NoError(t, err)
-	require.Len(t, list, 3)
+	require.Len(t, list, 4, "field_filled listens to context_changed and new_message")
 	for _, s := range list {
 		require.True(t, s.Workflow, s.Rule.Name)
 	}
 	// Saving again replaces them rather than adding more.
 	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
-	require.Equal(t, 3, p.Count(t, `SELECT count(*) FROM rules WHERE workspace_id = $1`, p.Workspace.ID))
+	require.Equal(t, 4, p.Count(t, `SELECT count(*) FROM rules WHERE workspace_id = $1`, p.Workspace.ID))
 
 	addRule(t, p, `{"name": "Budget", "trigger": "new_message",
 		"conditions": {"field": "message.text", "op": "contains", "value": "budget"},
