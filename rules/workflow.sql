@@ -5,9 +5,13 @@ SELECT definition FROM workflows WHERE workspace_id = $1;
 INSERT INTO workflows (workspace_id, definition) VALUES ($1, $2)
 ON CONFLICT (workspace_id) DO UPDATE SET definition = excluded.definition, updated_at = now();
 
+-- name: WorkflowRules
+SELECT id, definition FROM rules WHERE workspace_id = $1 AND workflow FOR UPDATE;
+
 -- name: DeleteWorkflowRules
--- The automatic transitions are rebuilt from the workflow each time it is saved.
-DELETE FROM rules WHERE workspace_id = $1 AND workflow;
+-- The automatic transitions are rebuilt from the workflow each time it is saved; those
+-- unchanged ($2) stay, with their runs.
+DELETE FROM rules WHERE workspace_id = $1 AND workflow AND NOT id = ANY ($2::bigint[]);
 
 -- name: InsertWorkflowRule
 INSERT INTO rules (workspace_id, name, trigger, priority, after_seconds, definition, workflow)

@@ -19,10 +19,10 @@ var workflowSQL string
 var ErrNoConversation = errors.New("conversation not found")
 
 type workflowQueries struct {
-	GetWorkflow, PutWorkflow, DeleteWorkflowRules, InsertWorkflowRule     string
-	LockStatus, ReadStatus, UpdateStatus, InsertStatusChange              string
-	StatusCounts, TransitionCounts, RuleRates, FieldCounts, Conversations string
-	PruneRuns                                                             string
+	GetWorkflow, PutWorkflow, WorkflowRules, DeleteWorkflowRules, InsertWorkflowRule string
+	LockStatus, ReadStatus, UpdateStatus, InsertStatusChange                         string
+	StatusCounts, TransitionCounts, RuleRates, FieldCounts, Conversations            string
+	PruneRuns                                                                        string
 }
 
 // Workflow returns the workspace's workflow, and whether the owner saved one: until
@@ -40,7 +40,8 @@ func (e *Engine) Workflow(ctx context.Context, db database.DBTX, ws int64) (Work
 }
 
 // SaveWorkflow checks and stores the workspace's workflow, and replaces the rules that
-// make its automatic transitions, in one transaction.
+// make its automatic transitions, in one transaction. A rule that is unchanged stays,
+// with its runs (a time_elapsed rule reads them to fire once per quiet spell).
 func (e *Engine) SaveWorkflow(ctx context.Context, ws int64, w Workflow) error {
 	if err := w.Check(); err != nil {
 		return err
@@ -55,13 +56,50 @@ func (e *Engine) SaveWorkflow(ctx context.Context, ws int64, w Workflow) error {
 		if _, err := tx.Exec(ctx, e.wq.PutWorkflow, ws, w); err != nil {
 			return fmt.Errorf("rules: save workflow: %w", err)
 		}
-		if _, err := tx.Exec(ctx, e.wq.DeleteWorkflowRules, ws); err != nil {
-			return fmt.Errorf("rules: replace workflow rules: %w", err)
+		rows, err := tx.Query(ctx, e.wq.WorkflowRules, ws)
+		if err != nil {
+			return fmt.Errorf("rules: read workflow rules: %w", err)
 		}
+		existing := map[string]int64{}
+		type stored struct {
+			id  int64
+			def Rule
+		}
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stored, error) {
+			var s stored
+			return s, r.Scan(&s.id, &s.def)
+		})
+		if err != nil {
+			return fmt.Errorf("rules: read workflow rules: %w", err)
+		}
+		for _, s := range list {
+			def, err := json.Marshal(s.def)
+			if err != nil {
+				return err
+			}
+			existing[string(def)] = s.id
+		}
+		keep := []int64{}
+		var add []Rule
 		for _, r := range w.rules() {
 			if err := r.Check(); err != nil {
 				return fmt.Errorf("rules: workflow rule %q: %w", r.Name, err)
 			}
+			def, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if id, ok := existing[string(def)]; ok {
+				keep = append(keep, id)
+				delete(existing, string(def))
+				continue
+			}
+			add = append(add, r)
+		}
+		if _, err := tx.Exec(ctx, e.wq.DeleteWorkflowRules, ws, keep); err != nil {
+			return fmt.Errorf("rules: replace workflow rules: %w", err)
+		}
+		for _, r := range add {
 			def, err := json.Marshal(r)
 			if err != nil {
 				return err

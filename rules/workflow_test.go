@@ -140,9 +140,24 @@ func TestAutomaticTransitions(t *testing.T) {
 	for _, s := range list {
 		require.True(t, s.Workflow, s.Rule.Name)
 	}
-	// Saving again replaces them rather than adding more.
+	// Saving again keeps the unchanged rules (same ids) and replaces the changed one.
+	ids := func() []int64 {
+		var out []int64
+		require.NoError(t, p.Pool.QueryRow(ctx, `SELECT array_agg(id ORDER BY id) FROM rules WHERE workspace_id = $1`, p.Workspace.ID).Scan(&out))
+		return out
+	}
+	before := ids()
 	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
-	require.Equal(t, 4, p.Count(t, `SELECT count(*) FROM rules WHERE workspace_id = $1`, p.Workspace.ID))
+	require.Equal(t, before, ids())
+	w.Automatic[2].Hours = 49
+	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
+	after := ids()
+	require.Len(t, after, 4)
+	require.Equal(t, before[:3], after[:3])
+	require.NotEqual(t, before[3], after[3])
+	require.Equal(t, 1, p.Count(t, `SELECT count(*) FROM rules WHERE workspace_id = $1 AND after_seconds = 49 * 3600`, p.Workspace.ID))
+	w.Automatic[2].Hours = 48
+	require.NoError(t, p.Rules.SaveWorkflow(ctx, p.Workspace.ID, w))
 
 	addRule(t, p, `{"name": "Budget", "trigger": "new_message",
 		"conditions": {"field": "message.text", "op": "contains", "value": "budget"},
