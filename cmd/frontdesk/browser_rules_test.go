@@ -64,6 +64,13 @@ func TestBrowserRuleBuilder(t *testing.T) {
 	set("reply", "#rb-actions .rb-action:nth-child(2) .rb-type", "send_reply")
 	step("reply text", chromedp.SendKeys(chromedp.CSS("#rb-actions .rb-action:nth-child(2) .rb-template"), "Hi {{contact.name}}, we are looking into it."))
 
+	fitsWidth := func(page string) {
+		t.Helper()
+		require.Equal(t, "true", owner.eval(t, deadline, "measure "+page,
+			`document.documentElement.scrollWidth <= window.innerWidth`), "%s scrolls sideways on a phone", page)
+	}
+	fitsWidth("the rule builder")
+	browserSaveScreenshot(t, owner.fullScreenshot(t, deadline), "frontdesk-rule-builder.png")
 	owner.navigateBy(t, deadline, "save", chromedp.Click(chromedp.CSS(`#add-rule button[type="submit"]`)))
 	step("see it listed", chromedp.WaitVisible(chromedp.CSS("#rule-list")))
 	owner.waitFor(t, deadline, browserStepTimeout, "the rule in the list", `document.querySelector("#rule-list").textContent.includes("Builder refunds")`)
@@ -86,6 +93,12 @@ func TestBrowserRuleBuilder(t *testing.T) {
 	require.Equal(t, rules.Condition{Field: "time_of_day", Op: rules.Greater, Value: "17:00"}, all[2])
 	require.Equal(t, []rules.Action{{Type: rules.AddTag, Tag: "refund"},
 		{Type: rules.SendReply, Template: "Hi {{contact.name}}, we are looking into it."}}, got.Actions)
+
+	// The workflow page, and the status control in the inbox.
+	owner.navigateBy(t, deadline, "open the workflow", chromedp.Click(chromedp.CSS(`.topbar nav a[href="/admin/workflow"]`)))
+	step("see the allowed moves", chromedp.WaitVisible(chromedp.CSS("table#transitions")))
+	fitsWidth("the workflow page")
+	browserSaveScreenshot(t, owner.fullScreenshot(t, deadline), "frontdesk-workflow.png")
 	owner.requireNoPageErrors(t)
 }
 
