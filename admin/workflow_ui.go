@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -31,8 +32,13 @@ func (h *Handler) renderWorkflow(c *fiber.Ctx, status int, w rules.Workflow, sav
 	for i, a := range append(w.Automatic, make([]rules.AutoTransition, blankAutoRows)...) {
 		rows = append(rows, autoRow{AutoTransition: a, FromText: strings.Join(a.From, ", "), Index: i})
 	}
+	stats, err := h.Rules.Analytics(c.UserContext(), h.Pool, ws, time.Now().Add(-30*24*time.Hour))
+	if err != nil {
+		return err
+	}
 	c.Status(status)
 	return h.pages.Render(c, "workflow.html", fiber.Map{
+		"Funnel": stats.Funnel, "Transitions": stats.Transitions,
 		"Title": "Workflow", "User": currentUser(c), "Workspace": wsp, "CSRF": c.Locals("csrf"), "Nav": "workflow",
 		"Workflow": w, "Saved": saved, "StatusText": strings.Join(w.Statuses, ", "), "Auto": rows, "Errors": errs,
 		"Whens": []rules.AutoWhen{rules.NoReply, rules.FieldFilled, rules.Booked},

@@ -116,4 +116,6 @@ func TestWorkflowPageAndInboxStatus(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
 	_, page = get(t, c, s.url+"/admin/conversations/"+id)
 	require.Contains(t, page, `id="status-now">qualified<`)
+	_, page = get(t, c, s.url+"/admin/workflow")
+	require.Contains(t, page, "<tr><td>new</td><td>qualified</td><td>person</td><td>1</td></tr>", "the move is counted")
 }
