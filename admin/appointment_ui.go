@@ -60,7 +60,9 @@ func (h *Handler) renderAppointment(c *fiber.Ctx, v appointmentView) error {
 	})
 }
 
-func (h *Handler) appointmentPage(c *fiber.Ctx) error { return h.renderAppointment(c, appointmentView{}) }
+func (h *Handler) appointmentPage(c *fiber.Ctx) error {
+	return h.renderAppointment(c, appointmentView{})
+}
 
 // rescheduleAppointmentUI moves the appointment to the local date and time given, or
 // shows why not (and, when the time was just taken, the next free ones).

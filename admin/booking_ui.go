@@ -20,21 +20,21 @@ type hoursRow struct {
 
 // calendarView is what calendar.html shows; the forms' values survive a refused save.
 type calendarView struct {
-	Nav                      calNav
-	Services                 []serviceJSON
-	Hours                    []hoursRow
-	Settings                 booking.Settings
-	Reminders                string // minutes before, "1440, 60"
-	settingsGiven            bool
-	ServiceForm              map[string]string
-	Resources                []resourceRow
-	ResourceForm             map[string]string
-	Exceptions               []exceptionRow
-	ExceptionForm            map[string]string
-	Today                    string
-	Errors                   map[string]string
-	Saved                    string
-	Google                   googleView
+	Nav           calNav
+	Services      []serviceJSON
+	Hours         []hoursRow
+	Settings      booking.Settings
+	Reminders     string // minutes before, "1440, 60"
+	settingsGiven bool
+	ServiceForm   map[string]string
+	Resources     []resourceRow
+	ResourceForm  map[string]string
+	Exceptions    []exceptionRow
+	ExceptionForm map[string]string
+	Today         string
+	Errors        map[string]string
+	Saved         string
+	Google        googleView
 }
 
 // hoursForm is the weekly hours table of a form (_hours.html).

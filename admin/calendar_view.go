@@ -59,15 +59,15 @@ func (f calFilter) keep(a booking.Appointment) bool {
 // calNav is the calendar card: the filter, its navigation and what it shows.
 type calNav struct {
 	calFilter
-	Title                                   string
-	Week                                    string // the Monday shown, for the cancel form's way back
-	PrevURL, NextURL, TodayURL              string
-	WeekURL, DayURL, ListURL                string
-	Resources                               []booking.Resource
-	Grid                                    calGrid
-	List                                    []calBlock
-	Timezone                                string
-	FilteredOut                             int
+	Title                      string
+	Week                       string // the Monday shown, for the cancel form's way back
+	PrevURL, NextURL, TodayURL string
+	WeekURL, DayURL, ListURL   string
+	Resources                  []booking.Resource
+	Grid                       calGrid
+	List                       []calBlock
+	Timezone                   string
+	FilteredOut                int
 }
 
 // calendarNav loads the appointments of the filter's week or day and lays them out.

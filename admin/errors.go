@@ -36,7 +36,7 @@ func statusOf(err error) int {
 		return fiber.StatusGone
 	case errors.Is(err, conversation.ErrTooLong):
 		return fiber.StatusRequestEntityTooLarge
-	case errors.Is(err, conversation.ErrDecided), errors.Is(err, booking.ErrSlotTaken):
+	case errors.Is(err, conversation.ErrDecided), errors.Is(err, booking.ErrSlotTaken), errors.Is(err, rules.ErrTransition):
 		return fiber.StatusConflict
 	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCredentials), errors.Is(err, portal.ErrNoSession):
 		return fiber.StatusUnauthorized
@@ -47,7 +47,7 @@ func statusOf(err error) int {
 		errors.Is(err, booking.ErrInvalid), errors.Is(err, booking.ErrNotBookable):
 		return fiber.StatusUnprocessableEntity
 	case errors.Is(err, knowledge.ErrNotFound), errors.Is(err, accounts.ErrNotFound), errors.Is(err, rules.ErrNotFound),
-		errors.Is(err, notifymail.ErrNotFound):
+		errors.Is(err, notifymail.ErrNotFound), errors.Is(err, rules.ErrNoConversation):
 		return fiber.StatusNotFound
 	case errors.Is(err, knowledge.ErrTooLarge), errors.Is(err, media.ErrTooLarge):
 		return fiber.StatusRequestEntityTooLarge

@@ -27,9 +27,11 @@ var ownerOnly = []ownerRule{ //nolint:gochecknoglobals // read-only table
 	// Channel accounts hold the business's credentials.
 	{"*", "/admin/channels", "channel", ""},
 	{"*", "/api/v1/channels", "channel", ""},
-	// Business rules and context schemas.
+	// Business rules, the status workflow and context schemas (a conversation's own
+	// context and status, under /api/v1/context/conversations, are the inbox's).
 	{"*", "/admin/rules", "rule", ""},
-	{"*", "/api/v1/context", "rule", ""},
+	{"*", "/admin/workflow", "workflow", ""},
+	{"*", "/api/v1/context/workspaces", "rule", ""},
 	// The knowledge base decides what the assistant says: staff may read and search it.
 	{"POST", "/admin/knowledge", "document", ""},
 	{"POST", "/admin/attachments/:id/knowledge", "document", "document.from_attachment"},
@@ -54,9 +56,17 @@ var ownerOnly = []ownerRule{ //nolint:gochecknoglobals // read-only table
 	{"DELETE", "/api/v1/contacts", "", ""},
 }
 
+// everyones are pages under an owner-only path that each member has for themselves.
+var everyones = []string{"/admin/settings/notifications"} //nolint:gochecknoglobals // read-only table
+
 // ownerRuleFor returns the rule that makes a request owner-only, if any.
 func ownerRuleFor(method, path string) (ownerRule, bool) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, p := range everyones {
+		if matchPrefix(strings.Split(strings.Trim(p, "/"), "/"), segs) {
+			return ownerRule{}, false
+		}
+	}
 	for _, r := range ownerOnly {
 		if r.method != "*" && r.method != method && (method != fiber.MethodHead || r.method != fiber.MethodGet) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,6 +40,11 @@ func (h *Handler) renderRules(c *fiber.Ctx, status int, data fiber.Map) error {
 	}
 	data["Title"], data["User"], data["Workspace"], data["CSRF"], data["Nav"] = "Rules", currentUser(c), w, c.Locals("csrf"), "rules"
 	data["Rules"] = list
+	// What the visual builder offers, as comma-separated lists for its data attributes.
+	data["Vocab"] = map[string]string{
+		"Triggers": joinStrings(rules.Triggers()), "Fields": strings.Join(rules.Fields(), ","),
+		"Ops": joinStrings(rules.Ops()), "Actions": joinStrings(rules.ActionTypes()),
+	}
 	if _, ok := data["Definition"]; !ok {
 		data["Definition"] = exampleRule
 	}
@@ -114,4 +120,12 @@ func (h *Handler) rulePage(c *fiber.Ctx) error {
 		}
 	}
 	return h.pages.Render(c, "rule.html", data)
+}
+
+func joinStrings[T ~string](xs []T) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return strings.Join(out, ",")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/webui"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // threadView is what the thread pane shows.
@@ -21,6 +22,8 @@ type threadView struct {
 	CSRF   string
 	// Members are who the conversation can be assigned to.
 	Members []Member
+	// Status is the conversation's place in the workflow, with the moves open to it.
+	Status rules.StatusView
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -45,7 +48,11 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, Members: members,
+	status, err := h.Rules.Status(c.UserContext(), h.Pool, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, Members: members, Status: status,
 		CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
 }
 

@@ -146,6 +146,7 @@ type queries struct {
 	LatestConversation, InsertReminder                                                                        string
 	InsertDraftAttachment, DraftAttachments, AttachDraftFiles, DraftFiles                                     string
 	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists                                      string
+	InsertRuleReply                                                                                           string
 }
 
 // New returns a Service. Register its workers, build the River client, then Attach it.

@@ -373,3 +373,11 @@ SELECT EXISTS (SELECT 1 FROM messages
 -- name: DraftFiles
 SELECT id, coalesce(message_id, 0), status, kind, file_name, content_type, size_bytes, coalesce(transcript, ''), error
 FROM attachments WHERE workspace_id = $1 AND draft_id = $2 ORDER BY id;
+-- name: InsertRuleReply
+-- A rule's templated reply: no inbound message behind it, its status from the approval
+-- policy; the key (rule run and action) makes a second draft of one run a no-op.
+INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
+                    sources, provider, needs_human, status, reminder_key)
+VALUES ($1, $2, NULL, $3, $3, 'rule_reply', 1, '[]', 'rules', false, $4, $5)
+ON CONFLICT (workspace_id, reminder_key) WHERE reminder_key IS NOT NULL DO NOTHING
+RETURNING id;

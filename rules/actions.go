@@ -20,9 +20,10 @@ func (e *Engine) facts(ctx context.Context, tx pgx.Tx, ws, conversationID int64)
 		last                                           time.Time
 		assigned                                       int64
 		confidence                                     float64
+		workflow                                       *Workflow
 	)
 	err := tx.QueryRow(ctx, e.q.LockFacts, ws, conversationID).Scan(&channel, &status, &tags, &fields, &name, &phone, &tz,
-		&last, &assigned, &text, &intent, &confidence)
+		&last, &assigned, &text, &intent, &confidence, &workflow)
 	if err != nil {
 		return Facts{}, err
 	}
@@ -40,7 +41,7 @@ func (e *Engine) facts(ctx context.Context, tx pgx.Tx, ws, conversationID int64)
 	for k, x := range fields {
 		v["context."+k] = x
 	}
-	return Facts{Values: v}, nil
+	return Facts{Values: v, workflow: workflow}, nil
 }
 
 // apply carries out one action in tx and updates f to match, so later rules see the
@@ -82,9 +83,17 @@ func (e *Engine) apply(ctx context.Context, tx pgx.Tx, a EvaluateArgs, ruleID in
 		if before == act.Status {
 			return desc + " (no change)", nil, nil
 		}
+		if f.workflow != nil {
+			if err := f.workflow.Allow(text(before), act.Status); err != nil {
+				return desc + " (refused)", nil, err
+			}
+		}
 		ok, err := changed(e.q.SetStatus, act.Status)
 		if err != nil || !ok {
 			return desc + " (no change)", nil, err
+		}
+		if _, err := tx.Exec(ctx, e.wq.InsertStatusChange, ws, conv, before, act.Status, "rule", 0, ruleID); err != nil {
+			return desc, nil, fmt.Errorf("record status change: %w", err)
 		}
 		f.Values["status"] = act.Status
 		return desc, []EvaluateArgs{{Trigger: StatusChanged, Before: map[string]any{"status": before}}}, nil

@@ -50,6 +50,8 @@ func knownFields() []string {
 type Facts struct {
 	Values map[string]any
 	Before map[string]any
+	// workflow checks set_status actions; nil while the workspace has none saved.
+	workflow *Workflow
 }
 
 func (c *Condition) check(path string, depth int, leaves *int, errs validation.Error) {
@@ -266,3 +268,9 @@ func empty(v any) bool {
 	}
 	return false
 }
+
+// Fields lists the fields a condition may test besides context.<field>, for forms.
+func Fields() []string { return knownFields() }
+
+// Ops lists the comparisons, for forms.
+func Ops() []Op { return ops() }

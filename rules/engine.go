@@ -26,6 +26,7 @@ const maxChain = 5
 // Engine stores rules and evaluates them in River jobs.
 type Engine struct {
 	q    queries
+	wq   workflowQueries
 	pool *pgxpool.Pool
 	jobs *river.Client[pgx.Tx]
 	Log  *slog.Logger
@@ -36,12 +37,19 @@ type Engine struct {
 	Mail interface {
 		QueueTx(ctx context.Context, tx pgx.Tx, ws, notificationID int64) error
 	}
+	// Replies drafts send_reply actions' replies; nil refuses them.
+	Replies Replier
+	// RunRetention is how long rule runs are kept; 0 keeps them for ever.
+	RunRetention time.Duration
 }
 
 // New loads the engine's queries. Register its workers, then Attach the River client.
 func New(pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {
-	e := &Engine{pool: pool, Log: log, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now}
+	e := &Engine{pool: pool, Log: log, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: time.Now, RunRetention: DefaultRunRetention}
 	if err := sqlset.Load(&e.q, queriesSQL); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	if err := sqlset.Load(&e.wq, workflowSQL); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return e, nil
@@ -52,15 +60,24 @@ func (e *Engine) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &evaluateWorker{e: e})
 	river.AddWorker(w, &webhookWorker{e: e})
 	river.AddWorker(w, &quietWorker{e: e})
+	river.AddWorker(w, &retentionWorker{e: e})
 }
+
+// DefaultRunRetention is how long rule runs are kept unless configured.
+const DefaultRunRetention = 30 * 24 * time.Hour
 
 // Attach gives the engine the River client it queues jobs with.
 func (e *Engine) Attach(c *river.Client[pgx.Tx]) { e.jobs = c }
 
-// PeriodicJobs looks for quiet conversations every minute, for time_elapsed rules.
+// PeriodicJobs looks for quiet conversations every minute, for time_elapsed rules, and
+// prunes old rule runs every hour.
 func (e *Engine) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-		func() (river.JobArgs, *river.InsertOpts) { return QuietArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return QuietArgs{}, nil }, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
 }
 
 // EvaluateArgs is the job that runs a workspace's rules for one event on one conversation.
@@ -152,6 +169,7 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 	}
 	var out []Outcome
 	var follow []EvaluateArgs
+	var replies []pendingReply
 	var took []time.Duration
 	fired := slices.Clone(a.Fired)
 	for _, l := range list {
@@ -168,6 +186,16 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 		if o.Matched {
 			fired = append(fired, l.id)
 			for i, act := range l.rule.Actions {
+				if act.Type == SendReply {
+					r, err := e.reply(l.id, i, act, f)
+					o.Actions = append(o.Actions, "send_reply: "+r.text)
+					if err != nil {
+						runErr = errors.Join(runErr, fmt.Errorf("%s: %w", act.Type, err))
+					} else {
+						replies = append(replies, r)
+					}
+					continue
+				}
 				desc, next, err := e.apply(ctx, tx, a, l.id, i, act, &f, dry)
 				o.Actions = append(o.Actions, desc)
 				if err != nil {
@@ -195,6 +223,16 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 			if err := e.queueWebhooks(ctx, tx, a, l.id, id, l.rule, f); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, r := range replies {
+		run, ok := runIDs[r.rule]
+		if !ok {
+			continue
+		}
+		key := fmt.Sprintf("rule_run:%d:%d", run, r.action)
+		if _, err := e.Replies.DraftRuleReply(ctx, tx, a.WorkspaceID, a.ConversationID, key, r.text); err != nil {
+			return nil, fmt.Errorf("rules: draft reply of run %d: %w", run, err)
 		}
 	}
 	if len(fired) >= maxChain {
@@ -291,6 +329,8 @@ func describe(a Action) string {
 		return "notify: " + a.Message
 	case Webhook:
 		return "webhook " + strings.SplitN(a.URL, "?", 2)[0]
+	case SendReply:
+		return "send_reply"
 	}
 	return string(a.Type)
 }
@@ -305,4 +345,22 @@ func (e *Engine) Evaluate(ctx context.Context, a EvaluateArgs) ([]Outcome, error
 		return err
 	})
 	return out, err
+}
+
+// pendingReply is a send_reply action's filled-in text, drafted once its run is recorded
+// (the run id makes the draft's key).
+type pendingReply struct {
+	rule   int64
+	action int
+	text   string
+}
+
+func (e *Engine) reply(rule int64, action int, act Action, f Facts) (pendingReply, error) {
+	r := pendingReply{rule: rule, action: action}
+	if e.Replies == nil {
+		return r, errors.New("replies cannot be drafted here")
+	}
+	text, err := act.render(f)
+	r.text = text
+	return r, err
 }

@@ -16,7 +16,7 @@ DELETE FROM rules WHERE workspace_id = $1 AND id = $2;
 
 -- name: List
 -- With how often each rule matched, and how often its actions failed, over its last 1,000 runs.
-SELECT r.id, r.enabled, r.definition, r.created_at, r.updated_at,
+SELECT r.id, r.enabled, r.workflow, r.definition, r.created_at, r.updated_at,
        coalesce(s.runs, 0), coalesce(s.matched, 0), coalesce(s.failed, 0), s.last_run
 FROM rules r
 LEFT JOIN LATERAL (
@@ -49,7 +49,8 @@ SELECT c.channel, c.workflow_status, c.tags, c.context, ct.name, coalesce(ct.pho
        coalesce((SELECT d.intent FROM drafts d
                  WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id ORDER BY d.id DESC LIMIT 1), ''),
        coalesce((SELECT d.confidence FROM drafts d
-                 WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id ORDER BY d.id DESC LIMIT 1), 0)
+                 WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id ORDER BY d.id DESC LIMIT 1), 0),
+       (SELECT wf.definition FROM workflows wf WHERE wf.workspace_id = c.workspace_id)
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 JOIN workspaces w ON w.id = c.workspace_id

@@ -63,6 +63,9 @@ type Action struct {
 	// URL and Secret for webhook: the request is signed with the secret.
 	URL    string `json:"url,omitempty"`
 	Secret string `json:"secret,omitempty"`
+	// Template for send_reply: text/template with the conversation's fields, such as
+	// "Hi {{contact.name}}, thanks for your budget of {{context.budget}}".
+	Template string `json:"template,omitempty"`
 }
 
 // ActionType names an action.
@@ -77,6 +80,7 @@ const (
 	SetField  ActionType = "set_field"
 	Assign    ActionType = "assign"
 	Webhook   ActionType = "webhook"
+	SendReply ActionType = "send_reply"
 )
 
 // maxActions and maxDepth bound a rule so one definition cannot make evaluation slow.
@@ -173,8 +177,15 @@ func (a Action) check(path string, errs validation.Error) {
 		if len(a.Secret) < 16 {
 			errs[path+".secret"] = "must be at least 16 characters: the receiver checks signatures with it"
 		}
+	case SendReply:
+		need("template", a.Template)
+		if len(a.Template) > maxReply {
+			errs[path+".template"] = fmt.Sprintf("must be at most %d characters", maxReply)
+		} else if _, err := parseReply(a.Template); err != nil && strings.TrimSpace(a.Template) != "" {
+			errs[path+".template"] = err.Error()
+		}
 	default:
-		errs[path+".type"] = "must be one of notify, set_status, add_tag, remove_tag, set_field, assign, webhook"
+		errs[path+".type"] = "must be one of notify, set_status, add_tag, remove_tag, set_field, assign, webhook, send_reply"
 	}
 }
 
@@ -184,4 +195,9 @@ func joinQuoted[T ~string](xs []T) string {
 		q[i] = string(x)
 	}
 	return strings.Join(q, ", ")
+}
+
+// ActionTypes lists the actions, for forms.
+func ActionTypes() []ActionType {
+	return []ActionType{AddTag, RemoveTag, SetStatus, SetField, Notify, Assign, SendReply, Webhook}
 }

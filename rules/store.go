@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/validation"
 )
 
 //go:embed queries.sql
@@ -21,8 +24,10 @@ var ErrNotFound = errors.New("rule not found")
 
 // Stored is a rule as kept, with how it has fared.
 type Stored struct {
-	ID        int64     `json:"id"`
-	Enabled   bool      `json:"enabled"`
+	ID      int64 `json:"id"`
+	Enabled bool  `json:"enabled"`
+	// Workflow rules make the workflow's automatic transitions; saving the workflow rebuilds them.
+	Workflow  bool      `json:"workflow"`
 	Rule      Rule      `json:"rule"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -60,9 +65,30 @@ func afterSeconds(r Rule) *int {
 	return &s
 }
 
+// checkStatuses refuses set_status actions to a status the saved workflow lacks.
+func (e *Engine) checkStatuses(ctx context.Context, db database.DBTX, ws int64, r Rule) error {
+	w, saved, err := e.Workflow(ctx, db, ws)
+	if err != nil || !saved {
+		return err
+	}
+	errs := validation.Error{}
+	for i, a := range r.Actions {
+		if a.Type == SetStatus && !slices.Contains(w.Statuses, a.Status) {
+			errs[fmt.Sprintf("actions[%d].status", i)] = fmt.Sprintf("%q is not a status of the workflow (%s)", a.Status, strings.Join(w.Statuses, ", "))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
 // Create stores a checked rule, enabled.
 func (e *Engine) Create(ctx context.Context, db database.DBTX, ws int64, r Rule) (Stored, error) {
 	if err := r.Check(); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)
@@ -80,6 +106,9 @@ func (e *Engine) Create(ctx context.Context, db database.DBTX, ws int64, r Rule)
 // Update replaces a rule's definition; its runs stay.
 func (e *Engine) Update(ctx context.Context, db database.DBTX, ws, id int64, r Rule) (Stored, error) {
 	if err := r.Check(); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)
@@ -129,7 +158,7 @@ func (e *Engine) List(ctx context.Context, db database.DBTX, ws, id int64) ([]St
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stored, error) {
 		var s Stored
-		err := row.Scan(&s.ID, &s.Enabled, &s.Rule, &s.CreatedAt, &s.UpdatedAt, &s.Runs, &s.Matched, &s.Failed, &s.LastRun)
+		err := row.Scan(&s.ID, &s.Enabled, &s.Workflow, &s.Rule, &s.CreatedAt, &s.UpdatedAt, &s.Runs, &s.Matched, &s.Failed, &s.LastRun)
 		if s.Matched > 0 {
 			s.SuccessRate = float64(s.Matched-s.Failed) / float64(s.Matched)
 		}

@@ -120,6 +120,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, err
 	}
 	a.rules.Mail = a.mail
+	a.rules.RunRetention = cfg.RuleRunRetention
 	a.conv, err = conversation.New(conversation.Options{
 		Mail: a.mail,
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
@@ -136,6 +137,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, err
 	}
 	a.twilio.Pipeline = a.conv
+	a.rules.Replies = a.conv // send_reply actions draft through the approval policy
 	a.telegram.Conversations = a.conv
 	a.whatsapp.Conversations = a.conv
 	a.booking.OnChange(a.conv) // reminders

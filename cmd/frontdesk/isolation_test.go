@@ -56,6 +56,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/admin/settings/team/members/", "member"},
 	{"/api/v1/team/members/", "member"},
 	{"/api/v1/notifications/", "notification"},
+	{"/api/v1/context/conversations/", "conversation"},
 }
 
 // isolationSkips are routes not called, with why.

@@ -37,6 +37,8 @@ type Config struct {
 	// refused may not retry, so only a flood should meet the limit.
 	WebhookEvery time.Duration `env:"FRONTDESK_WEBHOOK_EVERY" envDefault:"10ms"`
 	WebhookBurst int           `env:"FRONTDESK_WEBHOOK_BURST" envDefault:"1000"`
+	// RuleRunRetention is how long rule runs are kept; 0 keeps them for ever.
+	RuleRunRetention time.Duration `env:"FRONTDESK_RULE_RUN_RETENTION" envDefault:"720h"`
 	// MediaURL is where customers' files are kept: file:///path or s3://bucket?region=….
 	// Empty: the directory data/media under the working directory.
 	MediaURL string `env:"FRONTDESK_MEDIA_URL"`
@@ -237,6 +239,9 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, errors.New("FRONTDESK_METRICS_TOKEN must be at least 16 characters"))
+	}
+	if c.RuleRunRetention < 0 {
+		errs = append(errs, errors.New("FRONTDESK_RULE_RUN_RETENTION must be 0 (keep for ever) or a positive duration such as 720h"))
 	}
 	if c.MaxMessage < 1 {
 		errs = append(errs, errors.New("FRONTDESK_MAX_MESSAGE_BYTES must be positive"))

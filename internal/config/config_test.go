@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -35,6 +36,14 @@ func TestLoad(t *testing.T) {
 		t.Setenv("FRONTDESK_WORKERS", "many")
 		_, err := Load()
 		require.ErrorContains(t, err, "FRONTDESK_WORKERS")
+	})
+	t.Run("RuleRunRetention", func(t *testing.T) {
+		c, err := Load()
+		require.NoError(t, err)
+		require.Equal(t, 30*24*time.Hour, c.RuleRunRetention)
+		t.Setenv("FRONTDESK_RULE_RUN_RETENTION", "-1h")
+		_, err = Load()
+		require.ErrorContains(t, err, "FRONTDESK_RULE_RUN_RETENTION")
 	})
 	t.Run("StringRedactsSecrets", func(t *testing.T) {
 		t.Setenv("DATABASE_URL", "postgres://app:hunter2@db.example/frontdesk")

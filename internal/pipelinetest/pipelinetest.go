@@ -106,6 +106,7 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	if opts.Mail != nil {
 		opts.Mail.AddWorkers(workers)
 	}
+	p.Rules.Replies = p.Conv
 	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
 		Workers: workers, Logger: log, TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
