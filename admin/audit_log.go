@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,6 +141,12 @@ func (h *Handler) auditPage(c *fiber.Ctx) error {
 	facets, err := h.Accounts.AuditFacets(ctx, h.Pool, ws)
 	if err != nil {
 		return err
+	}
+	// A value filtered on stays selectable even when it is older than the facets read.
+	for kind, v := range map[string]string{"actor": f.Actor, "action": f.Action, "object_type": f.ObjectType} {
+		if v != "" && !slices.Contains(facets[kind], v) {
+			facets[kind] = append(facets[kind], v)
+		}
 	}
 	w, err := h.Conversations.Workspace(ctx, h.Pool, ws)
 	if err != nil {

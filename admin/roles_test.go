@@ -52,8 +52,13 @@ func TestAuditAction(t *testing.T) {
 		{"POST", "/admin/knowledge/upload", "document.upload", 0},
 		{"POST", "/admin/calendar/hours", "calendar.hours", 0},
 		{"POST", "/admin/calendar/google/disconnect", "calendar.disconnect", 0},
+		{"POST", "/api/v1/calendar/appointments/12/cancel", "appointment.cancel", 12},
+		{"PATCH", "/api/v1/calendar/appointments/12", "appointment.move", 12},
 	} {
 		rule, ok := ownerRuleFor(tc.method, tc.path)
+		if !ok {
+			rule, ok = matchRule(auditedForAll, tc.method, tc.path)
+		}
 		require.True(t, ok, tc.path)
 		action, id := auditAction(rule, tc.method, tc.path)
 		require.Equal(t, tc.action, action, "%s %s", tc.method, tc.path)

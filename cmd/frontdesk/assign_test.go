@@ -156,3 +156,37 @@ func TestAuditLogPage(t *testing.T) {
 	require.Len(t, got["entries"], 1)
 	require.Equal(t, false, got["more"])
 }
+
+// TestCalendarChangesAudited: set-up by the owner and appointments booked and cancelled
+// by anyone are audited by the role middleware, under who did them.
+func TestCalendarChangesAudited(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	ctx := context.Background()
+	api := s.ownerAPI(t, s.ws.ID)
+	loc := s.ws.Location()
+	monday := nextWeekday(loc, time.Monday)
+	service := calendarSetup(t, api, monday)
+	status, appt := api.do("POST", "/api/v1/calendar/appointments", map[string]any{
+		"service_id": service, "start": time.Date(monday.Year(), monday.Month(), monday.Day(), 11, 0, 0, 0, loc).Format(time.RFC3339),
+		"contact_phone": "+447700900321", "contact_name": "Cal Audit",
+	})
+	require.Equal(t, http.StatusCreated, status, appt)
+	id := int64(appt["id"].(float64))
+	staff, csrf, _ := staffSession(t, s)
+	resp := postForm(t, staff, fmt.Sprintf("%s/admin/calendar/appointments/%d/cancel", s.url, id), url.Values{"_csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+
+	rows, err := s.app.pool.Query(ctx, `SELECT actor || ' ' || action || ' ' || coalesce(object_id, 0) FROM audit_log
+		WHERE workspace_id = $1 AND object_type IN ('service', 'calendar', 'appointment') ORDER BY id`, s.ws.ID)
+	require.NoError(t, err)
+	var got []string
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		got = append(got, line)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"api service.create 0", "api calendar.hours 0", "api calendar.settings 0", "api appointment.book 0",
+		fmt.Sprintf("%s appointment.cancel %d", staffEmail, id)}, got)
+}

@@ -46,6 +46,13 @@ func TestCLICreatesWorkspaceUserAndToken(t *testing.T) {
 	fields := strings.Fields(out)
 	token := fields[len(fields)-1]
 	require.True(t, strings.HasPrefix(token, "fdt_"), out)
+	_, err = cli("", "tokens", "create", "--workspace", "acme-dental", "--role", "staff")
+	require.NoError(t, err)
+	var roles string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT string_agg(role, ',' ORDER BY id) FROM api_tokens`).Scan(&roles))
+	require.Equal(t, "owner,staff", roles)
+	_, err = cli("", "tokens", "create", "--workspace", "acme-dental", "--role", "boss")
+	require.ErrorContains(t, err, "role must be owner or staff")
 
 	_, err = cli("", "frobnicate")
 	require.ErrorIs(t, err, errUsage)
