@@ -106,12 +106,18 @@ func TestCrashSafety(t *testing.T) {
 
 	// Kill at random moments while webhooks arrive and replies go out, at least five times.
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)) //nolint:gosec // timing only
-	deadline := time.Now().Add(max(2*time.Minute, time.Duration(n)*30*time.Millisecond))
+	deadline := time.Now().Add(max(2*time.Minute, time.Duration(n)*60*time.Millisecond))
+	// A restart takes a second or two on a busy machine: a longer run gets longer lives
+	// between kills, or it would spend them all starting.
+	upMax := 1700
+	if n > 2000 {
+		upMax = 4700
+	}
 	for sending := true; sending || fig.kills < 5; {
 		select {
 		case <-sendersDone:
 			sending = false
-		case <-time.After(time.Duration(300+rng.IntN(1700)) * time.Millisecond):
+		case <-time.After(time.Duration(300+rng.IntN(upMax)) * time.Millisecond):
 			srv.kill()
 			fig.kills++
 			srv.start()
