@@ -154,6 +154,10 @@ func TestCrashSafety(t *testing.T) {
 	for _, c := range perTo {
 		fig.duplicates += c - 1
 	}
+	srv.mu.Lock()
+	srv.notePeak()
+	t.Logf("peak RSS (VmHWM) of serve under webhook ingest and processing: %.0f MB", srv.peakMB)
+	srv.mu.Unlock()
 	t.Logf("crash figures: webhooks %d, posts %d, acknowledged %d, stored %d, drafted %d, sent %d, unconfirmed %d, delivered %d, duplicates %d, kills %d",
 		fig.webhooks, fig.posts, fig.acked, fig.stored, fig.drafted, fig.sent, fig.unconfirmed, fig.delivered, fig.duplicates, fig.kills)
 
@@ -263,6 +267,15 @@ type crashServer struct {
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
+	// peakMB is the highest VmHWM (peak resident memory) of any life of the server.
+	peakMB float64
+}
+
+// notePeak reads the running server's peak resident memory; the caller holds mu.
+func (s *crashServer) notePeak() {
+	if hwm, err := vmHWM(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid)); err == nil {
+		s.peakMB = max(s.peakMB, hwm)
+	}
 }
 
 func (s *crashServer) start() {
@@ -303,6 +316,7 @@ func (s *crashServer) kill() {
 	if s.cmd == nil {
 		return
 	}
+	s.notePeak()
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	_ = s.cmd.Wait()
 	s.cmd = nil
@@ -314,6 +328,7 @@ func (s *crashServer) stop() {
 	if s.cmd == nil {
 		return
 	}
+	s.notePeak()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { _ = s.cmd.Wait(); close(done) }()
