@@ -153,6 +153,13 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown,
 		Middleware: []rivertype.Middleware{a.metrics.Jobs()}}
+	if cfg.RescueJobsAfter > 0 {
+		// River wants the default job timeout under the rescue delay; jobs that run long
+		// set their own Timeout.
+		riverCfg.RescueStuckJobsAfter = cfg.RescueJobsAfter
+		riverCfg.JobTimeout = min(river.JobTimeoutDefault, cfg.RescueJobsAfter)
+	}
+	riverCfg.ID = cfg.NodeID // empty: River names the client after the host and the time
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.knowledge.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.rules.PeriodicJobs()...)
 	riverCfg.PeriodicJobs = append(riverCfg.PeriodicJobs, a.google.PeriodicJobs()...)

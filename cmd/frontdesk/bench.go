@@ -408,6 +408,9 @@ func benchReport(out io.Writer, f benchFlags, a *app, fd, base benchResult) {
 	if fd.rate() < benchTargetRate || ratio < benchTargetRatio {
 		verdict = "NOT met"
 	}
+	benchRecord(out,
+		benchFigure{name: "ingest " + f.via + ": acknowledged", figure: fd.rate(), unit: "msgs/s", baseline: base.rate()},
+		benchFigure{name: "ingest " + f.via + ": p99", figure: msOf(fd.percentile(0.99)), unit: "ms", baseline: msOf(base.percentile(0.99))})
 	fmt.Fprintf(out, "\nratio frontdesk/baseline (throughput): %.2f\n", ratio)
 	fmt.Fprintf(out, "target (>= %.0f msgs/s and >= %.1f of baseline): %s\n", benchTargetRate, benchTargetRatio, verdict)
 	for _, row := range []struct {

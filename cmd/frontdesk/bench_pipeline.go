@@ -102,6 +102,9 @@ func runBenchPipeline(ctx context.Context, a *app, cfg config.Config, f benchPip
 	fmt.Fprintf(tw, "ingest (message + job, in one tx)\t%s\t%s\t\n", fmtDur(ingest.percentile(0.5)), fmtDur(ingest.percentile(0.99)))
 	_ = tw.Flush()
 	fmt.Fprintf(out, "\nthroughput\n  baseline, River no-op jobs: %8.0f jobs/s\n  ingest to stored draft:     %8.0f msgs/s\n", base, rate)
+	benchRecord(out,
+		benchFigure{name: "pipeline: ingest to stored draft", figure: rate, unit: "msgs/s", baseline: base},
+		benchFigure{name: "pipeline: draft p99 (offline)", figure: msOf(draft.percentile(0.99)), unit: "ms", baseline: msOf(classify.percentile(0.99))})
 	fmt.Fprintf(out, "\nratio pipeline/baseline (throughput): %.2f\n", rate/base)
 	verdict := "met"
 	if rate < benchPipelineTarget {

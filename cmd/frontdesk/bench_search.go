@@ -462,6 +462,10 @@ func benchSearchReport(out io.Writer, runs []searchRun) {
 			best = r
 		}
 	}
+	benchRecord(out, benchFigure{name: "search: hybrid p99", figure: msOf(hybrid.percentile(0.99)), unit: "ms", baseline: msOf(base)})
+	if best.name != "" {
+		benchRecord(out, benchFigure{name: "search: " + best.name + " recall@10", figure: best.recall, unit: "", baseline: 1})
+	}
 	verdict := "NOT met"
 	if best.name != "" && best.percentile(0.99) < searchTargetP99 && hybrid.percentile(0.99) < searchTargetP99 {
 		verdict = "met by " + best.name

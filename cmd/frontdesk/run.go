@@ -25,6 +25,8 @@ Commands:
   workspaces create     create a business: --slug S --name N --timezone TZ [--region GB]
   users create          add a user: --workspace S --email E [--role owner|staff]; password from stdin
   tokens create         make an API token: --workspace S [--name N]
+  bench [all]           run ingest, pipeline, search (small corpus) and booking, then print one table of figures and baselines
+  bench booking         measure slot search on a busy calendar and booking under contention
   bench ingest          measure ingest throughput (portal API, or --via twilio webhooks) against a direct-pgx baseline
   bench pipeline        measure classification and drafting latency, and ingest-to-draft throughput against River no-op jobs
   bench search          measure knowledge search at 100,000 chunks: latency, HNSW recall@10 against exact search, ingestion [--chunks --queries]
@@ -55,7 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	log := newLogger(cfg)
 	cmd, rest := args[0], args[1:]
-	if (cmd == "workspaces" || cmd == "users" || cmd == "tokens" || cmd == "bench" || cmd == "eval") && len(rest) > 0 {
+	if (cmd == "workspaces" || cmd == "users" || cmd == "tokens" || cmd == "bench" || cmd == "eval") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -73,6 +75,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return createUser(ctx, cfg, log, rest, stdin, stdout)
 	case "tokens create":
 		return createToken(ctx, cfg, log, rest, stdout)
+	case "bench", "bench all":
+		return benchAll(ctx, cfg, log, rest, stdout)
+	case "bench booking":
+		return benchBooking(ctx, cfg, log, rest, stdout)
 	case "bench ingest":
 		return benchIngest(ctx, cfg, log, rest, stdout)
 	case "bench pipeline":

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/noderestart"
 )
 
 type serveFlags struct {
@@ -93,6 +94,15 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 			}
 			a.log.Info("offline intent classifier trained", "duration_ms", took.Milliseconds())
 		}()
+		if a.cfg.NodeID != "" {
+			n, err := noderestart.RequeueCutOff(ctx, a.pool, a.cfg.NodeID)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				a.log.Warn("took back the jobs this node was running when it stopped", "node_id", a.cfg.NodeID, "jobs", n)
+			}
+		}
 		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start jobs: %w", err)
 		}

@@ -60,7 +60,15 @@ type Config struct {
 	// smtp://relay:25?plain=1 for a local relay. Empty: no e-mails.
 	SMTPURL  string `env:"FRONTDESK_SMTP_URL"`
 	MailFrom string `env:"FRONTDESK_MAIL_FROM"`
-	OpenAI   OpenAI
+	// RescueJobsAfter is how long a job may stay running before it is taken for the work
+	// of a killed node and run again. Longer than the longest job's timeout (5 minutes);
+	// River's default, an hour, would leave a killed node's replies waiting that long.
+	RescueJobsAfter time.Duration `env:"FRONTDESK_RESCUE_JOBS_AFTER" envDefault:"6m"`
+	// NodeID names this process among the nodes (River's client id, seen in a job's
+	// attempted_by). When set, a node restarted under it takes back at once the jobs it
+	// was running when it died; it must name one running process at a time.
+	NodeID string `env:"FRONTDESK_NODE_ID"`
+	OpenAI OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.
@@ -252,6 +260,9 @@ func (c Config) Validate() error {
 		}
 	} else if c.MailFrom != "" {
 		errs = append(errs, errors.New("FRONTDESK_MAIL_FROM is set but FRONTDESK_SMTP_URL is not: no e-mail would be sent"))
+	}
+	if c.RescueJobsAfter < time.Second {
+		errs = append(errs, errors.New("FRONTDESK_RESCUE_JOBS_AFTER must be at least 1s"))
 	}
 	errs = append(errs, c.OpenAI.validate()...)
 	return errors.Join(errs...)
