@@ -109,10 +109,16 @@ func buildGrid(days []time.Time, appts []calBlock, loc *time.Location, opens, cl
 		g.Days[di].Lanes = max(len(laneEnd), 1)
 	}
 
-	// covered[di][lane] counts the rows still under an appointment's rowspan.
+	// covered[di][lane] counts the rows still under an appointment's rowspan; at finds
+	// the appointment that starts in a cell.
 	covered := make([][]int, len(days))
+	type cellKey struct{ day, row, lane int }
+	at := map[cellKey]*calBlock{}
 	for di := range days {
 		covered[di] = make([]int, g.Days[di].Lanes)
+		for _, b := range perDay[di] {
+			at[cellKey{di, b.row, b.lane}] = b
+		}
 	}
 	for r := range nrows {
 		minute := lo + r*gridStep
@@ -127,12 +133,9 @@ func buildGrid(days []time.Time, appts []calBlock, loc *time.Location, opens, cl
 					continue
 				}
 				cell := calCell{Day: d.ISO, Slot: booking.TimeOfDay(minute).String(), Focus: d.Focus}
-				for _, b := range perDay[di] {
-					if b.row == r && b.lane == lane {
-						cell.Block = b
-						covered[di][lane] = b.Rows - 1
-						break
-					}
+				if b := at[cellKey{di, r, lane}]; b != nil {
+					cell.Block = b
+					covered[di][lane] = b.Rows - 1
 				}
 				row.Cells = append(row.Cells, cell)
 			}

@@ -106,3 +106,30 @@ func TestBuildGrid(t *testing.T) {
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// BenchmarkBuildGrid lays out a busy week: 6 resources booked back to back with
+// 30-minute appointments from 08:00 to 20:00, 7 days (1,008 appointments).
+func BenchmarkBuildGrid(b *testing.B) {
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(b, err)
+	mon := date(2026, 12, 7)
+	days := make([]time.Time, 7)
+	var appts []calBlock
+	for i := range days {
+		days[i] = mon.AddDate(0, 0, i)
+		for res := range 6 {
+			for m := 8 * 60; m < 20*60; m += 30 {
+				start := time.Date(2026, 12, 7+i, m/60, m%60, 0, 0, london)
+				appts = append(appts, calBlock{Appointment: booking.Appointment{ID: int64(len(appts) + 1), ResourceID: int64(res), Start: start, End: start.Add(30 * time.Minute)}})
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		in := append([]calBlock(nil), appts...)
+		g := buildGrid(days, in, london, 9*60, 17*60, mon, mon)
+		if g.Days[0].Lanes != 6 {
+			b.Fatalf("lanes %d", g.Days[0].Lanes)
+		}
+	}
+}

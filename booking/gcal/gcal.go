@@ -179,6 +179,9 @@ type Connection struct {
 	BusyRefreshedAt *time.Time `json:"busy_refreshed_at"`
 	SyncedAt        *time.Time `json:"synced_at"`
 	ConnectedAt     time.Time  `json:"connected_at"`
+	// PushUntil is when Google stops notifying of changes unless renewed (nil: no
+	// channel; changes are read by the periodic sync).
+	PushUntil *time.Time `json:"push_until"`
 	token           []byte
 	syncToken       string
 }
@@ -187,7 +190,7 @@ type Connection struct {
 func (g *Sync) Connection(ctx context.Context, ws int64) (Connection, error) {
 	var c Connection
 	err := g.Pool.QueryRow(ctx, g.q.GetConnection, ws).Scan(&c.CalendarID, &c.token, &c.syncToken, &c.Status,
-		&c.LastError, &c.BusyRefreshedAt, &c.SyncedAt, &c.ConnectedAt)
+		&c.LastError, &c.BusyRefreshedAt, &c.SyncedAt, &c.ConnectedAt, &c.PushUntil)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotConnected
 	}

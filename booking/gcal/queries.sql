@@ -1,5 +1,5 @@
 -- name: GetConnection
-SELECT calendar_id, token, sync_token, status, last_error, busy_refreshed_at, synced_at, created_at
+SELECT calendar_id, token, sync_token, status, last_error, busy_refreshed_at, synced_at, created_at, channel_expires_at
 FROM calendar_connections WHERE workspace_id = $1;
 
 -- name: HasConnection

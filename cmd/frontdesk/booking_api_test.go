@@ -256,3 +256,44 @@ func TestAPICalendarRejectsBadInput(t *testing.T) {
 	require.Empty(t, body["appointments"])
 	require.Len(t, slotStarts(t, owner, svc, monday, monday), 15, "the hours survived the refused updates")
 }
+
+func TestCalendarResourcesAPI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	monday := nextWeekday(s.ws.Location(), time.Monday)
+	svc := calendarSetup(t, owner, monday)
+	wed := monday.AddDate(0, 0, 2)
+
+	status, body := owner.do("POST", "/api/v1/calendar/resources", map[string]any{"name": "", "kind": "robot"})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	status, body = owner.do("POST", "/api/v1/calendar/resources", map[string]any{"name": "Room 2", "kind": "room", "service_ids": []float64{svc},
+		"rules": []map[string]any{{"weekday": 3, "start": "16:00", "end": "15:00"}}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "closes before it opens")
+	status, room := owner.do("POST", "/api/v1/calendar/resources", map[string]any{"name": "Room 2", "kind": "room", "service_ids": []float64{svc},
+		"rules": []map[string]any{{"weekday": 3, "start": "17:00", "end": "19:00"}}})
+	require.Equal(t, http.StatusCreated, status, room)
+	require.Equal(t, []any{svc}, room["service_ids"])
+	require.Equal(t, []any{map[string]any{"weekday": 3.0, "start": "17:00", "end": "19:00"}}, room["rules"])
+
+	// Room 2's evening adds slots after the business's 17:00 on Wednesday.
+	starts := slotStarts(t, owner, svc, wed, wed)
+	require.Contains(t, starts, time.Date(wed.Year(), wed.Month(), wed.Day(), 18, 0, 0, 0, s.ws.Location()).Format(time.RFC3339))
+
+	_, list := owner.do("GET", "/api/v1/calendar/resources", nil)
+	require.Len(t, list["resources"], 2)
+	def := list["resources"].([]any)[0].(map[string]any)
+	require.Equal(t, true, def["is_default"])
+
+	// The default resource cannot drop every service: some would be left with nobody.
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", def["id"]), map[string]any{"name": "Default", "service_ids": []int{}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "nobody else performs")
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc}})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "Room Two", body["name"])
+	require.Empty(t, body["rules"], "no rules of its own: it follows the business's hours")
+	status, _ = owner.do("PUT", "/api/v1/calendar/resources/999999", map[string]any{"name": "X"})
+	require.Equal(t, http.StatusNotFound, status)
+}

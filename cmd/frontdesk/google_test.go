@@ -134,6 +134,8 @@ func TestGoogleCalendarPushNotifications(t *testing.T) {
 	}, 15*time.Second, 50*time.Millisecond, "connecting opens a channel")
 	require.Equal(t, s.url+"/webhooks/google/calendar", ch.Address)
 	require.NotEmpty(t, ch.Token)
+	_, body = get(t, c, s.url+"/admin/calendar")
+	require.Contains(t, body, "Google notifies changes as they happen")
 
 	owner := s.ownerAPI(t, s.ws.ID)
 	_, services := owner.do("GET", "/api/v1/calendar/services", nil)

@@ -43,6 +43,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/api/v1/calendar/appointments/", "appointment"},
 	{"/api/v1/calendar/services/", "service"},
 	{"/admin/calendar/resources/", "resource"},
+	{"/api/v1/calendar/resources/", "resource"},
 	{"/admin/calendar/exceptions/", "exception"},
 	{"/admin/channels/", "channel"},
 	{"/api/v1/channels/", "channel"},
