@@ -359,3 +359,8 @@ SELECT EXISTS (SELECT 1 FROM messages
 -- name: DraftFiles
 SELECT id, coalesce(message_id, 0), status, kind, file_name, content_type, size_bytes, coalesce(transcript, ''), error
 FROM attachments WHERE workspace_id = $1 AND draft_id = $2 ORDER BY id;
+
+-- name: DraftRoute
+SELECT c.channel, coalesce(c.channel_account_id, 0)
+FROM drafts d JOIN conversations c ON c.workspace_id = d.workspace_id AND c.id = d.conversation_id
+WHERE d.workspace_id = $1 AND d.id = $2;

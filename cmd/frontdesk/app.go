@@ -123,6 +123,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		Fetchers: map[channels.Kind]conversation.Fetcher{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
+		SendQueue: sendQueue,
 	})
 	if err != nil {
 		return nil, err
@@ -152,6 +153,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	a.conv.Attach(a.jobs)
+	if opts.workers {
+		a.whatsapp.Queues = a.jobs.Queues() // the node holding a device works its replies
+	}
 	a.rules.Attach(a.jobs)
 	a.knowledge.Attach(a.jobs)
 	a.google.Attach(a.jobs)
@@ -261,4 +265,13 @@ func (a *app) connectChannel(ctx context.Context, acc accounts.Account) error {
 		return a.whatsapp.Pair(ctx, acc.WorkspaceID, acc.ID)
 	}
 	return nil
+}
+
+// sendQueue puts a WhatsApp reply in its device's River queue, which only the node
+// holding the device works; other replies go to the default queue.
+func sendQueue(k channels.Kind, accountID int64) string {
+	if k == channels.WhatsApp && accountID != 0 {
+		return whatsapp.SendQueue(accountID)
+	}
+	return ""
 }
