@@ -30,7 +30,18 @@ func (SendReplyArgs) InsertOpts() river.InsertOpts {
 }
 
 func (s *Service) queueSend(ctx context.Context, tx pgx.Tx, ws, draftID int64) error {
-	if _, err := s.jobs.InsertTx(ctx, tx, SendReplyArgs{WorkspaceID: ws, DraftID: draftID}, nil); err != nil {
+	var opts *river.InsertOpts
+	if s.SendQueue != nil {
+		var ch channels.Kind
+		var account int64
+		if err := tx.QueryRow(ctx, s.q.DraftRoute, ws, draftID).Scan(&ch, &account); err != nil {
+			return fmt.Errorf("conversation: route of draft %d: %w", draftID, err)
+		}
+		if q := s.SendQueue(ch, account); q != "" {
+			opts = &river.InsertOpts{Queue: q}
+		}
+	}
+	if _, err := s.jobs.InsertTx(ctx, tx, SendReplyArgs{WorkspaceID: ws, DraftID: draftID}, opts); err != nil {
 		return fmt.Errorf("conversation: queue send of draft %d: %w", draftID, err)
 	}
 	return nil

@@ -105,7 +105,11 @@ type Options struct {
 	Senders map[channels.Kind]Sender
 	// Fetchers download attachments by channel; Media stores them.
 	Fetchers map[channels.Kind]Fetcher
-	Media    *media.Store
+	// SendQueue names the River queue a reply through an account is sent from, when
+	// only some nodes can send it (a WhatsApp device runs on one node); "" or nil is
+	// River's default queue.
+	SendQueue func(ch channels.Kind, accountID int64) string
+	Media     *media.Store
 	// Rules run the workspace's business rules on events; nil runs none.
 	Rules RuleFirer
 	// Transcriber reads voice notes; nil leaves them untranscribed.
@@ -145,7 +149,7 @@ type queries struct {
 	UpdateDelivery, RecentMessages                                                                            string
 	LatestConversation, InsertReminder                                                                        string
 	InsertDraftAttachment, DraftAttachments, AttachDraftFiles, DraftFiles                                     string
-	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists                                      string
+	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists, DraftRoute                          string
 	InsertRuleReply                                                                                           string
 }
 

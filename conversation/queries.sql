@@ -381,3 +381,8 @@ INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original
 VALUES ($1, $2, NULL, $3, $3, 'rule_reply', 1, '[]', 'rules', false, $4, $5)
 ON CONFLICT (workspace_id, reminder_key) WHERE reminder_key IS NOT NULL DO NOTHING
 RETURNING id;
+
+-- name: DraftRoute
+SELECT c.channel, coalesce(c.channel_account_id, 0)
+FROM drafts d JOIN conversations c ON c.workspace_id = d.workspace_id AND c.id = d.conversation_id
+WHERE d.workspace_id = $1 AND d.id = $2;

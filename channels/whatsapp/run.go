@@ -191,7 +191,11 @@ func (ch *Channel) unlinked(ctx context.Context, a accounts.Account) {
 // runDevice keeps d connected until ctx ends, its lease is lost, or WhatsApp unlinks it.
 func (ch *Channel) runDevice(ctx context.Context, d *device, lost <-chan struct{}) {
 	log := ch.log.With("account_id", d.account.ID, "jid", d.jid.String())
+	queued := ch.serveQueue(d, log)
 	defer func() {
+		if queued {
+			ch.stopQueue(d, log)
+		}
 		d.client.Disconnect()
 		// Only now: the next holder must not connect while this client still is.
 		ch.leases.release(d.account.ID)

@@ -90,6 +90,9 @@ type Channel struct {
 	// Conversations stores incoming messages. It is set after New, since the pipeline
 	// is built with the channel as its sender.
 	Conversations Ingester
+	// Queues, when set, lets the node holding a device work the River queue of its
+	// replies (SendQueue). It is set after New, since the River client comes later.
+	Queues Queues
 
 	pool      *pgxpool.Pool
 	accounts  AccountStore

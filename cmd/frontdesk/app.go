@@ -132,6 +132,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		Fetchers: map[channels.Kind]conversation.Fetcher{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
+		SendQueue: sendQueue,
 	})
 	if err != nil {
 		return nil, err
@@ -170,6 +171,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	a.conv.Attach(a.jobs)
+	if opts.workers {
+		a.whatsapp.Queues = a.jobs.Queues() // the node holding a device works its replies
+	}
 	a.rules.Attach(a.jobs)
 	a.knowledge.Attach(a.jobs)
 	a.google.Attach(a.jobs)
@@ -306,4 +310,13 @@ func inviteMailer(m *notifymail.Mailer) admin.InviteMailer {
 	return func(ctx context.Context, to, subject, text string) error {
 		return m.Sender.Send(ctx, mail.Message{To: to, Subject: subject, Text: text})
 	}
+}
+
+// sendQueue puts a WhatsApp reply in its device's River queue, which only the node
+// holding the device works; other replies go to the default queue.
+func sendQueue(k channels.Kind, accountID int64) string {
+	if k == channels.WhatsApp && accountID != 0 {
+		return whatsapp.SendQueue(accountID)
+	}
+	return ""
 }

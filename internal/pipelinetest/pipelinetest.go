@@ -45,6 +45,8 @@ type Options struct {
 	Senders     map[channels.Kind]conversation.Sender
 	Fetchers    map[channels.Kind]conversation.Fetcher
 	Transcriber conversation.Transcriber
+	// SendQueue routes replies to per-account River queues (conversation.Options).
+	SendQueue func(channels.Kind, int64) string
 	// Classifier, Drafter and Extractor replace the offline models when set.
 	Classifier conversation.Classifier
 	Drafter    conversation.Drafter
@@ -94,6 +96,7 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 		Pool:  p.Pool, Log: log, Knowledge: kb, Booking: bk,
 		Classifier: opts.Classifier, Drafter: opts.Drafter, Extractor: opts.Extractor,
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
+		SendQueue: opts.SendQueue,
 		SendRetry: func(int) time.Duration { return 50 * time.Millisecond },
 	})
 	if opts.Mail != nil {
