@@ -84,7 +84,10 @@ func (b *testBundle) notify(t *testing.T, kind, title string, conv int64) {
 func TestEmailsFollowDefaults(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	start := time.Now()
 	b.notify(t, "complaint", "Kim Park complained", 42)
+	pipelinetest.Eventually(t, func() bool { return len(b.smtp.To("owner@example.com")) == 1 }, "the complaint is mailed")
+	t.Logf("notification to e-mail received: %s", time.Since(start).Round(time.Millisecond))
 	b.p.Idle(t)
 	got := b.smtp.To("owner@example.com")
 	require.Len(t, got, 1)
