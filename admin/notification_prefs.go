@@ -27,7 +27,12 @@ func (h *Handler) renderNotificationPrefs(c *fiber.Ctx, v prefsView) error {
 	if err != nil {
 		return err
 	}
+	failures, err := h.Mail.Failures(c.UserContext(), h.Pool, w.ID, currentUser(c).ID, 5)
+	if err != nil {
+		return err
+	}
 	return h.pages.Render(c, "notification_settings.html", fiber.Map{
+		"Failures": failures,
 		"Title": "E-mail notifications", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "notifications",
 		"Kinds": notifymail.Kinds(), "Prefs": v.Preferences, "Errors": v.Errors, "Saved": v.Saved,
 		"TestTo": v.TestTo, "TestError": v.TestError, "MailOn": h.Mail.Enabled(),
@@ -112,7 +117,11 @@ func (h *Handler) apiNotificationPrefs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"preferences": p, "kinds": notifymail.Kinds(), "email_enabled": h.Mail.Enabled()})
+	failures, err := h.Mail.Failures(c.UserContext(), h.Pool, workspaceID(c), id, 20)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"preferences": p, "kinds": notifymail.Kinds(), "email_enabled": h.Mail.Enabled(), "failures": failures})
 }
 
 func (h *Handler) apiSaveNotificationPrefs(c *fiber.Ctx) error {

@@ -69,12 +69,22 @@ func TestNotificationEmails(t *testing.T) {
 	require.Contains(t, resp.Body, "The mail server did not take it")
 	require.Contains(t, resp.Body, "550")
 
+	// A hand-off the server refuses for good is listed on the page.
+	smtp.FailNext(550, 1)
+	_, msg = customer.do("POST", "/api/v1/portal/messages", map[string]string{"text": "Can I bring my pet iguana to the appointment?"})
+	waitDraft(t, owner, msg["id"].(float64))
+	require.Eventually(t, func() bool {
+		_, page := get(t, c, s.url+"/admin/settings/notifications")
+		return strings.Contains(page, `id="mail-failures"`) && strings.Contains(page, "550")
+	}, 20*time.Second, 100*time.Millisecond, "the failure is shown")
+
 	// The API mirror, for the first owner unless ?user_id= names someone.
 	status, body := owner.do("GET", "/api/v1/notification-preferences", nil)
 	require.Equal(t, http.StatusOK, status, body)
 	prefs := body["preferences"].(map[string]any)
 	require.Equal(t, false, prefs["email"].(map[string]any)["complaint"])
 	require.Equal(t, true, body["email_enabled"])
+	require.Len(t, body["failures"], 1)
 	status, body = owner.do("PUT", "/api/v1/notification-preferences", map[string]any{
 		"email": map[string]bool{"complaint": true, "rule": true}, "quiet_start": "22:00", "quiet_end": "06:30"})
 	require.Equal(t, http.StatusOK, status, body)

@@ -51,7 +51,7 @@ type Mailer struct {
 
 type queries struct {
 	Recipients, Notification, User, Choices, SetChoices, SetQuiet, ClearQuiet, FirstOwner string
-	Claim, Wait, Sent, Failed, Waiting                                                    string
+	Claim, Wait, Sent, Failed, Waiting, Failures                                          string
 }
 
 // New loads the queries. Register the workers, then Attach the River client.

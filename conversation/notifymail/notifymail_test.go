@@ -84,7 +84,10 @@ func (b *testBundle) notify(t *testing.T, kind, title string, conv int64) {
 func TestEmailsFollowDefaults(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	start := time.Now()
 	b.notify(t, "complaint", "Kim Park complained", 42)
+	pipelinetest.Eventually(t, func() bool { return len(b.smtp.To("owner@example.com")) == 1 }, "the complaint is mailed")
+	t.Logf("notification to e-mail received: %s", time.Since(start).Round(time.Millisecond))
 	b.p.Idle(t)
 	got := b.smtp.To("owner@example.com")
 	require.Len(t, got, 1)
@@ -201,6 +204,11 @@ func TestRetryDoesNotMailTwice(t *testing.T) {
 	b.p.Idle(t)
 	require.Len(t, b.smtp.To("owner@example.com"), 1)
 	require.Equal(t, 1, b.p.Count(t, `SELECT count(*) FROM notification_emails WHERE user_id = $1 AND status = 'failed' AND error LIKE '%550%'`, b.owner))
+	failures, err := b.mailer.Failures(context.Background(), b.p.Pool, b.p.Workspace.ID, b.owner, 5)
+	require.NoError(t, err)
+	require.Len(t, failures, 1)
+	require.Equal(t, "Lee asked for a person", failures[0].Title)
+	require.Contains(t, failures[0].Error, "550")
 	require.Len(t, b.smtp.To("staff@example.com"), 2)
 }
 

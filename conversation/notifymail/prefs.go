@@ -147,3 +147,26 @@ func (m *Mailer) Save(ctx context.Context, db DBTX, ws, userID int64, p Preferen
 	}
 	return nil
 }
+
+// Failure is a notification e-mail that was given up on.
+type Failure struct {
+	Title string    `json:"title"`
+	Error string    `json:"error"`
+	At    time.Time `json:"at"`
+}
+
+// Failures lists a user's e-mails given up on, newest first.
+func (m *Mailer) Failures(ctx context.Context, db DBTX, ws, userID int64, limit int) ([]Failure, error) {
+	rows, err := db.Query(ctx, m.q.Failures, ws, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notifymail: failures: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Failure, error) {
+		var f Failure
+		return f, r.Scan(&f.Title, &f.Error, &f.At)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("notifymail: failures: %w", err)
+	}
+	return out, nil
+}

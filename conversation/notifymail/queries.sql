@@ -65,3 +65,10 @@ SELECT n.id, n.kind, n.title, coalesce(n.conversation_id, 0), n.created_at
 FROM notification_emails e JOIN notifications n ON n.workspace_id = e.workspace_id AND n.id = e.notification_id
 WHERE e.workspace_id = $1 AND e.user_id = $2 AND e.status = 'waiting'
 ORDER BY n.id;
+
+-- name: Failures
+SELECT n.title, e.error, e.created_at
+FROM notification_emails e JOIN notifications n ON n.workspace_id = e.workspace_id AND n.id = e.notification_id
+WHERE e.workspace_id = $1 AND e.user_id = $2 AND e.status = 'failed'
+ORDER BY e.created_at DESC, n.id DESC
+LIMIT $3;
