@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/mail/mailtest"
 )
 
 var inviteURL = regexp.MustCompile(`value="([^"]+/admin/invite/[^"]+)" id="invite-url"`)
@@ -195,4 +198,26 @@ func TestTeamAPI(t *testing.T) {
 	require.Equal(t, "forbidden", body["code"])
 	status, _ = staff.do("GET", "/api/v1/conversations", nil)
 	require.Equal(t, http.StatusOK, status)
+}
+
+// TestTeamInviteIsEmailed: with an SMTP server set up, the invitation reaches the invitee
+// with the link that lets them join.
+func TestTeamInviteIsEmailed(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	s := startServerWith(t, serverOptions{config: func(c *config.Config) {
+		c.SMTPURL, c.MailFrom = smtp.URL(), "desk@bright-smile.example"
+	}})
+	owner := s.ownerAPI(t, s.ws.ID)
+	status, body := owner.do("POST", "/api/v1/team/invites", map[string]string{"email": "mailed@bright-smile.example", "role": "staff"})
+	require.Equal(t, http.StatusCreated, status, body)
+	require.Equal(t, "sent to mailed@bright-smile.example", body["email"])
+	mails := smtp.To("mailed@bright-smile.example")
+	require.Len(t, mails, 1)
+	require.Contains(t, mails[0].Subject, "You are invited to")
+	require.Contains(t, mails[0].Text, body["url"].(string))
+	member, joined := acceptInvite(t, body["url"].(string), "Mailed Staff", "mailed-staff-password")
+	require.Equal(t, http.StatusSeeOther, joined.StatusCode)
+	resp, _ := get(t, member, s.url+"/admin")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 }
