@@ -213,3 +213,32 @@ func TestModelExtractionWithGeneratedSchema(t *testing.T) {
 	require.Equal(t, "family", c2.Values["legal_area"])
 	require.Equal(t, "urgent", c2.Values["urgency"])
 }
+
+func TestRuleSetFieldLeavesAPersonsValue(t *testing.T) {
+	t.Parallel()
+	p := pipelinetest.New(t, nil)
+	ctx := context.Background()
+	useTemplate(t, p, "real_estate")
+	r, err := rules.Parse([]byte(`{"name": "Default area", "trigger": "new_message",
+		"actions": [{"type": "set_field", "field": "area", "value": "Leith"}]}`))
+	require.NoError(t, err)
+	_, err = p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
+	require.NoError(t, err)
+	a := say(t, p, "+447700900607", "hello")
+	b := say(t, p, "+447700900608", "hello")
+	p.Idle(t)
+	ca, _ := read(t, p, a)
+	require.Equal(t, "Leith", ca.Values["area"])
+	require.Equal(t, "rule", ca.Meta["area"].SetBy)
+
+	tx, err := p.Pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = p.Context.Apply(ctx, tx, p.Workspace.ID, b, tracking.Setter{By: "user"}, map[string]tracking.Proposed{"area": {Value: "Portobello"}}, "GB")
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit(ctx))
+	say(t, p, "+447700900608", "hello again")
+	p.Idle(t)
+	cb, _ := read(t, p, b)
+	require.Equal(t, "Portobello", cb.Values["area"])
+	require.Equal(t, "user", cb.Meta["area"].SetBy)
+}
