@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/accounts"
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
@@ -35,6 +36,8 @@ type Options struct {
 	Knowledge     *knowledge.Store
 	Channels      *accounts.Store
 	Rules         *rules.Engine
+	// Context keeps the context schemas and the values tracked per conversation.
+	Context *tracking.Store
 	// ConnectChannel runs after an account is added (Telegram sets its webhook); nil skips it.
 	ConnectChannel func(ctx context.Context, a accounts.Account) error
 	// Pairing links WhatsApp accounts by QR code; nil means WhatsApp is unavailable.
@@ -137,6 +140,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Delete("/api/v1/channels/:id<int>", h.requireToken, h.apiDeleteChannel)
 	app.Get("/api/v1/channels/:id<int>/pairing", h.requireToken, h.apiPairing)
 	h.registerRulesAPI(app)
+	h.registerContextAPI(app)
 	h.registerContactsAPI(app)
 	app.Get("/api/v1/conversations", h.requireToken, h.apiConversations)
 	app.Get("/api/v1/conversations/:id<int>/messages", h.requireToken, h.apiMessages)

@@ -42,7 +42,11 @@ func (h *Handler) apiConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), int(limit))
+	sort := c.Query("sort", "recent")
+	if sort != "recent" && sort != "priority" && sort != "completion" {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, "sort must be recent, priority or completion")
+	}
+	convs, err := h.Conversations.SortedConversations(c.UserContext(), h.Pool, workspaceID(c), int(limit), sort)
 	if err != nil {
 		return err
 	}

@@ -146,7 +146,8 @@ VALUES ($1, $2, $3, $4, $5, $6);
 SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
        c.channel, c.status, c.needs_human, c.last_message_at,
        coalesce(lm.text, ''),
-       (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending')
+       (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending'),
+       c.context_completion, c.context_priority
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 LEFT JOIN LATERAL (
@@ -155,12 +156,15 @@ LEFT JOIN LATERAL (
     ORDER BY m.id DESC LIMIT 1
 ) lm ON true
 WHERE c.workspace_id = $1
-ORDER BY c.last_message_at DESC, c.id DESC
+-- $3 sorts by context priority (highest first), completion (least complete first) or recency.
+ORDER BY CASE WHEN $3 = 'priority' THEN c.context_priority END DESC NULLS LAST,
+         CASE WHEN $3 = 'completion' THEN c.context_completion END ASC NULLS LAST,
+         c.last_message_at DESC, c.id DESC
 LIMIT $2;
 
 -- name: GetConversation
 SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
-       c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint
+       c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint, c.context_completion, c.context_priority
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 WHERE c.workspace_id = $1 AND c.id = $2;

@@ -24,6 +24,10 @@ type Conversation struct {
 	LastMessageAt time.Time     `json:"last_message_at"`
 	LastText      string        `json:"last_text,omitempty"`
 	PendingDrafts int64         `json:"pending_drafts"`
+	// Completion (percent of required context fields filled) and Priority come from the
+	// workspace's context schema (conversation/tracking).
+	Completion int `json:"completion"`
+	Priority   int `json:"priority"`
 }
 
 // Message is one message in a conversation.
@@ -61,13 +65,19 @@ type Draft struct {
 func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ID, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.Channel, &c.Status,
-		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts)
+		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts, &c.Completion, &c.Priority)
 	return c, err
 }
 
 // Conversations lists the workspace's conversations, most recent first.
 func (s *Service) Conversations(ctx context.Context, db database.DBTX, ws int64, limit int) ([]Conversation, error) {
-	rows, err := db.Query(ctx, s.q.ListConversations, ws, limit)
+	return s.SortedConversations(ctx, db, ws, limit, "recent")
+}
+
+// SortedConversations lists the workspace's conversations by sort: "priority" (highest
+// first), "completion" (least complete first), or anything else for most recent first.
+func (s *Service) SortedConversations(ctx context.Context, db database.DBTX, ws int64, limit int, sort string) ([]Conversation, error) {
+	rows, err := db.Query(ctx, s.q.ListConversations, ws, limit, sort)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list conversations: %w", err)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/twilio"
 	"github.com/frontdesk/frontdesk/channels/whatsapp"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/metrics"
@@ -53,6 +54,7 @@ type app struct {
 	telegram  *telegram.Channel
 	whatsapp  *whatsapp.Channel
 	rules     *rules.Engine
+	context   *tracking.Store
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -113,8 +115,11 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if a.rules, err = rules.New(pool, log.With("component", "rules")); err != nil {
 		return nil, err
 	}
+	if a.context, err = tracking.New(tracking.Options{Log: log.With("component", "context"), Rules: a.rules, AI: m.fields}); err != nil {
+		return nil, err
+	}
 	a.conv, err = conversation.New(conversation.Options{
-		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
+		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules, Context: a.context,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
 		Events: a.events, Metrics: a.metrics, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
 		Senders: map[channels.Kind]conversation.Sender{
@@ -169,7 +174,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Google: a.google, Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Google: a.google, Rules: a.rules, Context: a.context, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {

@@ -2,10 +2,14 @@ package tracking
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/conversation/schema"
@@ -268,4 +272,23 @@ func yesNo(lower string, words []string) (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// Extract runs extraction again over the customer's last messages in a conversation,
+// as the AI (a person's values stay), and returns the fields that changed.
+func (s *Store) Extract(ctx context.Context, pool *pgxpool.Pool, ws, conv int64, now time.Time, region string) ([]string, error) {
+	var text string
+	if err := pool.QueryRow(ctx, s.q.InboundText, ws, conv).Scan(&text); err != nil {
+		return nil, fmt.Errorf("tracking: read messages of conversation %d: %w", conv, err)
+	}
+	p, err := s.Propose(ctx, pool, ws, text, now, region)
+	if err != nil || len(p) == 0 {
+		return nil, err
+	}
+	var changed []string
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		changed, err = s.Apply(ctx, tx, ws, conv, Setter{By: "ai"}, p, region)
+		return err
+	})
+	return changed, err
 }

@@ -58,3 +58,11 @@ GROUP BY e.key;
 
 -- name: CountActive
 SELECT count(*) FROM conversations WHERE workspace_id = $1 AND last_message_at >= $2;
+
+-- name: InboundText
+-- The customer's last messages, oldest first, for extraction run again on demand.
+SELECT coalesce(string_agg(text, E'\n' ORDER BY id), '') FROM (
+    SELECT id, text FROM messages
+    WHERE workspace_id = $1 AND conversation_id = $2 AND direction = 'inbound' AND text <> ''
+    ORDER BY id DESC LIMIT 20
+) recent;

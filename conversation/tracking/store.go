@@ -5,6 +5,7 @@
 package tracking
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -53,6 +54,7 @@ type Store struct {
 type queries struct {
 	LockVersions, Current, Version, Versions, InsertVersion, FilledConversations, ScoreEmpty string
 	LockContext, ReadContext, WriteContext, InsertHistory, History, FillCounts, CountActive  string
+	InboundText                                                                              string
 }
 
 // New loads the store's queries.
@@ -163,6 +165,19 @@ type ConvFailure struct {
 // field's path. Values of changed fields are migrated, and every conversation's
 // completion and priority is recomputed under the new version.
 func (s *Store) Save(ctx context.Context, pool *pgxpool.Pool, ws, userID int64, next schema.Schema, choices map[string]schema.Choice, region string) (Saved, error) {
+	return s.save(ctx, pool, ws, userID, next, choices, region, false)
+}
+
+// errPreview rolls a preview's transaction back.
+var errPreview = errors.New("preview")
+
+// Preview is what Save would do, saving nothing: the changed fields and, for those
+// without a choice, the values that would fail to convert.
+func (s *Store) Preview(ctx context.Context, pool *pgxpool.Pool, ws int64, next schema.Schema, choices map[string]schema.Choice, region string) (Saved, error) {
+	return s.save(ctx, pool, ws, 0, next, choices, region, true)
+}
+
+func (s *Store) save(ctx context.Context, pool *pgxpool.Pool, ws, userID int64, next schema.Schema, choices map[string]schema.Choice, region string, preview bool) (Saved, error) {
 	if err := next.Check(); err != nil {
 		return Saved{}, err
 	}
@@ -182,6 +197,13 @@ func (s *Store) Save(ctx context.Context, pool *pgxpool.Pool, ws, userID int64, 
 		if changes := schema.Changes(prev.Schema, next); len(changes) > 0 {
 			out.Changes = changes
 		}
+		if preview {
+			all := map[string]schema.Choice{}
+			for _, c := range out.Changes {
+				all[c.Key] = cmp.Or(choices[c.Key], schema.Convert)
+			}
+			choices = all
+		}
 		if err := schema.RequireChoices(out.Changes, choices); err != nil {
 			return err
 		}
@@ -197,9 +219,17 @@ func (s *Store) Save(ctx context.Context, pool *pgxpool.Pool, ws, userID int64, 
 		if out.Failures, err = s.rescore(ctx, tx, ws, v, out.Changes, choices, region); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, s.q.ScoreEmpty, ws, next.Completion(map[string]any{}), next.Score(map[string]any{}))
-		return err
+		if _, err = tx.Exec(ctx, s.q.ScoreEmpty, ws, next.Completion(map[string]any{}), next.Score(map[string]any{})); err != nil {
+			return err
+		}
+		if preview {
+			return errPreview
+		}
+		return nil
 	})
+	if errors.Is(err, errPreview) {
+		err = nil
+	}
 	return out, err
 }
 
