@@ -24,6 +24,7 @@ const (
 	markerRule    = "MarkerRuleB"
 	markerFile    = "marker-b-file.pdf"
 	markerNote    = "marker-b-notification"
+	markerContext = "marker-b-context-value"
 )
 
 // isolationParams names the object kind behind each route parameter, by the path's
@@ -47,6 +48,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/admin/contacts/", "contact"},
 	{"/api/v1/contacts/", "contact"},
 	{"/api/v1/context/workspaces/", "rule"},
+	{"/api/v1/context/conversations/", "conversation"},
 }
 
 // isolationSkips are routes not called, with why.
@@ -90,6 +92,11 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 		"actions": [{"type": "add_tag", "tag": "marker"}]}`)
 	require.Equal(t, http.StatusCreated, status, rule)
 	ids["rule"] = int64(rule["id"].(float64))
+	status, _ = ownerB.do("POST", "/api/v1/context/workspaces/"+b.Slug+"/schemas/templates/general", nil)
+	require.Equal(t, http.StatusCreated, status)
+	status, ctxB := ownerB.do("PATCH", fmt.Sprintf("/api/v1/context/conversations/%d/contexts", ids["conversation"]),
+		map[string]any{"values": map[string]any{"topic": markerContext}})
+	require.Equal(t, http.StatusOK, status, ctxB)
 	acc, cred, err := accounts.Check(accounts.Input{Kind: accounts.Twilio, AccountSID: "AC" + strings.Repeat("7", 32),
 		AuthToken: strings.Repeat("b", 32), PhoneNumber: "+15550007777"}, "US")
 	require.NoError(t, err)
@@ -106,7 +113,7 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	})
 	require.Equal(t, http.StatusCreated, status, appt)
 	ids["appointment"] = int64(appt["id"].(float64))
-	markers := []string{markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, b.Name, "+447700900987", "+15550007777"}
+	markers := []string{markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, markerContext, b.Name, "+447700900987", "+15550007777"}
 
 	// A: a workspace of its own, with a signed-in owner and an API token.
 	wsA, err := a.conv.CreateWorkspace(ctx, a.pool, "isolation-a", "Isolation A", "UTC", "GB")
