@@ -131,6 +131,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/partials/notifications/count", h.unreadCount)
 	ui.Post("/notifications/read", h.markRead)
 	h.registerContactsUI(ui)
+	h.registerContextUI(ui)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.

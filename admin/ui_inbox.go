@@ -19,6 +19,8 @@ type threadView struct {
 	// Failed are replies approved but not delivered, for a person to follow up.
 	Failed []conversation.Draft
 	CSRF   string
+	// Context is the sidebar of tracked fields.
+	Context sidebar
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -39,23 +41,43 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+	sb, err := h.loadSidebar(c, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, CSRF: c.Locals("csrf").(string), Context: sb}, nil //nolint:forcetypeassert // set by requireUser
+}
+
+// inboxSort is the list order the inbox was asked for.
+func inboxSort(c *fiber.Ctx) string {
+	switch s := c.Query("sort"); s {
+	case "priority", "completion":
+		return s
+	}
+	return "recent"
 }
 
 func (h *Handler) inbox(c *fiber.Ctx) error {
-	ws := workspaceID(c)
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, ws, 200)
-	if err != nil {
-		return err
-	}
 	var selected int64
 	if id := c.Params("id"); id != "" {
 		selected, _ = strconv.ParseInt(id, 10, 64)
-	} else if len(convs) > 0 {
+	}
+	return h.renderInbox(c, selected, nil)
+}
+
+// renderInbox shows the inbox with conversation selected (0: the first one), and
+// thread when the caller loaded it already (with errors to show).
+func (h *Handler) renderInbox(c *fiber.Ctx, selected int64, thread *threadView) error {
+	ws := workspaceID(c)
+	sort := inboxSort(c)
+	convs, err := h.Conversations.SortedConversations(c.UserContext(), h.Pool, ws, 200, sort)
+	if err != nil {
+		return err
+	}
+	if selected == 0 && len(convs) > 0 {
 		selected = convs[0].ID
 	}
-	var thread *threadView
-	if selected != 0 {
+	if selected != 0 && thread == nil {
 		if thread, err = h.loadThread(c, selected); err != nil {
 			return err
 		}
@@ -66,17 +88,18 @@ func (h *Handler) inbox(c *fiber.Ctx) error {
 	}
 	return h.pages.Render(c, "inbox.html", fiber.Map{
 		"Title": "Inbox", "User": currentUser(c), "Workspace": workspace, "CSRF": c.Locals("csrf"),
-		"Conversations": convs, "Selected": selected, "Thread": thread, "Nav": "inbox",
+		"Conversations": convs, "Selected": selected, "Thread": thread, "Nav": "inbox", "Sort": sort,
 	})
 }
 
 func (h *Handler) conversationListPartial(c *fiber.Ctx) error {
-	convs, err := h.Conversations.Conversations(c.UserContext(), h.Pool, workspaceID(c), 200)
+	sort := inboxSort(c)
+	convs, err := h.Conversations.SortedConversations(c.UserContext(), h.Pool, workspaceID(c), 200, sort)
 	if err != nil {
 		return err
 	}
 	selected, _ := strconv.ParseInt(c.Query("selected"), 10, 64)
-	return h.pages.Render(c, "inbox.html#convlist", fiber.Map{"Conversations": convs, "Selected": selected})
+	return h.pages.Render(c, "inbox.html#convlist", fiber.Map{"Conversations": convs, "Selected": selected, "Sort": sort})
 }
 
 func (h *Handler) threadPartial(c *fiber.Ctx) error {

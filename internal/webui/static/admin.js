@@ -37,7 +37,7 @@
     if (pending) return;
     pending = setTimeout(function () {
       pending = null;
-      swap("conv-list", "/admin/partials/conversations?selected=" + current).then(function () {
+      swap("conv-list", "/admin/partials/conversations?selected=" + current + "&sort=" + (root.dataset.sort || "recent")).then(function () {
         if (!current) {
           // The inbox opened empty: show the first conversation as soon as there is one.
           var first = document.querySelector("#conv-list a[data-conversation-id]");
