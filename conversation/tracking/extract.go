@@ -215,7 +215,7 @@ func money(text string) (float64, bool) {
 func names(f schema.Field) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(f.Key+" "+f.Label), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z')
+		return r < 'a' || r > 'z'
 	}) {
 		w = strings.TrimSuffix(w, "s")
 		if len(w) >= 4 {
