@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -257,9 +259,31 @@ func options(f schema.Field, lower string) []string {
 	return found
 }
 
+// wordIn reports whether w occurs in lower as whole words (no letter or digit on
+// either side); it runs for every option and synonym, so it does without a regexp.
 func wordIn(lower, w string) bool {
-	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(w) + `\b`)
-	return err == nil && re.MatchString(lower)
+	for from := 0; ; {
+		i := strings.Index(lower[from:], w)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(w)
+		if !wordRune(lower, start-1) && !wordRune(lower, end) {
+			return true
+		}
+		from = start + 1
+	}
+}
+
+func wordRune(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError && i > 0 {
+		r, _ = utf8.DecodeLastRuneInString(s[:i+1])
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // yesNo reads a boolean from the sentence that names the field: negated or not.
