@@ -275,6 +275,25 @@ func (h *Handler) saveContextUI(c *fiber.Ctx) error {
 	saved, err := h.Context.Save(c.UserContext(), h.Pool, workspaceID(c), currentUser(c).ID, s, choices, region)
 	var verr validation.Error
 	if errors.As(err, &verr) {
+		// A type change waiting for its choice: say which values would not convert.
+		if preview, perr := h.Context.Preview(c.UserContext(), h.Pool, workspaceID(c), s, choices, region); perr == nil {
+			for _, ch := range preview.Changes {
+				if _, asked := verr[ch.Path]; !asked {
+					continue
+				}
+				var bad []string
+				for _, f := range preview.Failures {
+					if f.Key == ch.Key {
+						bad = append(bad, fmt.Sprintf("%q (conversation %d)", display(f.Value), f.ConversationID))
+					}
+				}
+				if len(bad) == 0 {
+					verr[ch.Path] += "; every value converts"
+				} else {
+					verr[ch.Path] += fmt.Sprintf("; %d value(s) would not convert: %s", len(bad), strings.Join(bad[:min(len(bad), 10)], ", "))
+				}
+			}
+		}
 		placeErrors(&v, rows, order, verr)
 		return h.renderBuilder(c, fiber.StatusUnprocessableEntity, v)
 	}

@@ -69,6 +69,23 @@ func TestContextPages(t *testing.T) {
 	require.Regexp(t, `(?s)id="ctx-service".*<option selected>colour</option>.*set by a person`, page)
 	require.Contains(t, page, "priority 10")
 	require.Contains(t, page, "100% complete")
+
+	// A type change asks for convert or drop, and says which values would not convert.
+	form.Set("f0_type", "text")
+	form.Set("f0_options", "")
+	resp = postForm(t, c, s.url+"/admin/context", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `(?s)id="field-0".*convert or drop.*every value converts.*id="field-1"`, resp.Body)
+	form.Set("f0_type", "number")
+	resp = postForm(t, c, s.url+"/admin/context", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `(?s)id="field-0".*1 value\(s\) would not convert: &#34;colour&#34;`, resp.Body)
+	form.Set("f0_migrate", "drop")
+	form.Set("priority", "")
+	resp = postForm(t, c, s.url+"/admin/context", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	_, page = get(t, c, convURL)
+	require.NotContains(t, page, "<option selected>colour</option>")
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
