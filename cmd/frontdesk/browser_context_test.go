@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -33,13 +34,12 @@ func TestBrowserContextOnAPhone(t *testing.T) {
 		Phone: "+447700900663", Text: "Hi, I'd like to rent a 2 bedroom flat, budget £1,400 a month"})
 	require.NoError(t, err)
 	convURL := fmt.Sprintf("%s/admin/conversations/%d", s.url, res.ConversationID)
-	step("open the conversation", chromedp.Navigate(convURL), chromedp.WaitVisible(chromedp.CSS("#thread-pane")))
-	owner.waitFor(t, deadline, browserStepTimeout, "the sidebar with what the assistant read", `(() => {
-		const sel = document.querySelector("#ctx-property_type select");
-		if (sel && sel.value === "flat") return true;
-		if (!window.__fdReloaded) { window.__fdReloaded = true; setTimeout(() => location.reload(), 500); }
-		return false;
-	})()`)
+	require.Eventually(t, func() bool {
+		c, _, err := s.app.context.Read(context.Background(), s.app.pool, s.ws.ID, res.ConversationID, 1)
+		return err == nil && c.Values["property_type"] == "flat"
+	}, browserStepTimeout, 100*time.Millisecond, "the pipeline read the message")
+	step("open the conversation", chromedp.Navigate(convURL), chromedp.WaitVisible(chromedp.CSS("#ctx-property_type")))
+	require.Equal(t, `"flat"`, owner.eval(t, deadline, "read the property type", `document.querySelector("#ctx-property_type select").value`))
 	require.Contains(t, owner.eval(t, deadline, "read who set it", `document.querySelector("#ctx-property_type .ctx-meta").textContent`), "AI")
 	step("correct the bedrooms",
 		chromedp.SetValue(chromedp.CSS(`#ctx-bedrooms input[name="value"]`), "3"))
