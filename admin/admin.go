@@ -20,6 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/portal"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/conversation/notifymail"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
 	"github.com/frontdesk/frontdesk/internal/webui"
@@ -36,6 +37,8 @@ type Options struct {
 	Knowledge     *knowledge.Store
 	Channels      *accounts.Store
 	Rules         *rules.Engine
+	// Context keeps the context schemas and the values tracked per conversation.
+	Context *tracking.Store
 	// ConnectChannel runs after an account is added (Telegram sets its webhook); nil skips it.
 	ConnectChannel func(ctx context.Context, a accounts.Account) error
 	// Pairing links WhatsApp accounts by QR code; nil means WhatsApp is unavailable.
@@ -156,6 +159,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/settings/audit", h.auditPage)
 	ui.Get("/settings/audit.csv", h.auditCSV)
 	app.Get("/api/v1/audit", h.requireToken, h.apiAudit)
+	h.registerContextUI(ui)
 
 	// The token check is per route: a group middleware would also guard the portal's
 	// routes under /api/v1/portal, which use customer sessions instead.
@@ -166,6 +170,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/api/v1/channels/:id<int>/pairing", h.requireToken, h.apiPairing)
 	h.registerRulesAPI(app)
 	h.registerWorkflowAPI(app)
+	h.registerContextAPI(app)
 	h.registerContactsAPI(app)
 	app.Get("/api/v1/notifications", h.requireToken, h.apiNotifications)
 	app.Post("/api/v1/notifications/read", h.requireToken, h.apiMarkAllRead)

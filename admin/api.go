@@ -43,7 +43,11 @@ func (h *Handler) apiConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := conversation.ConversationFilter{Limit: int(limit)}
+	sort := c.Query("sort", "recent")
+	if sort != "recent" && sort != "priority" && sort != "completion" {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, "sort must be recent, priority or completion")
+	}
+	f := conversation.ConversationFilter{Limit: int(limit), Sort: sort}
 	switch a := c.Query("assigned"); a {
 	case "":
 	case "none":

@@ -33,7 +33,7 @@ func (h *Handler) renderNotificationPrefs(c *fiber.Ctx, v prefsView) error {
 	}
 	return h.pages.Render(c, "notification_settings.html", fiber.Map{
 		"Failures": failures,
-		"Title": "E-mail notifications", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "notifications",
+		"Title":    "E-mail notifications", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "notifications",
 		"Kinds": notifymail.Kinds(), "Prefs": v.Preferences, "Errors": v.Errors, "Saved": v.Saved,
 		"TestTo": v.TestTo, "TestError": v.TestError, "MailOn": h.Mail.Enabled(),
 	})

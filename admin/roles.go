@@ -31,6 +31,7 @@ var ownerOnly = []ownerRule{ //nolint:gochecknoglobals // read-only table
 	// context and status, under /api/v1/context/conversations, are the inbox's).
 	{"*", "/admin/rules", "rule", ""},
 	{"*", "/admin/workflow", "workflow", ""},
+	{"*", "/admin/context", "schema", ""},
 	{"*", "/api/v1/context/workspaces", "rule", ""},
 	// The knowledge base decides what the assistant says: staff may read and search it.
 	{"POST", "/admin/knowledge", "document", ""},

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,6 +25,8 @@ type threadView struct {
 	Members []Member
 	// Status is the conversation's place in the workflow, with the moves open to it.
 	Status rules.StatusView
+	// Context is the sidebar of tracked fields.
+	Context sidebar
 }
 
 func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
@@ -52,39 +55,66 @@ func (h *Handler) loadThread(c *fiber.Ctx, id int64) (*threadView, error) {
 	if err != nil {
 		return nil, err
 	}
+	sb, err := h.loadSidebar(c, ws, id)
+	if err != nil {
+		return nil, err
+	}
 	return &threadView{Conversation: conv, Messages: msgs, Drafts: drafts, Failed: failed, Members: members, Status: status,
-		CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
+		Context: sb, CSRF: c.Locals("csrf").(string)}, nil //nolint:forcetypeassert // set by requireUser
 }
 
-// inboxFilter reads ?assigned=me|none into a list filter, and the query to keep on links.
+// inboxSort is the list order the inbox was asked for.
+func inboxSort(c *fiber.Ctx) string {
+	switch s := c.Query("sort"); s {
+	case "priority", "completion":
+		return s
+	}
+	return "recent"
+}
+
+// inboxFilter reads ?assigned=me|none and ?sort=priority|completion into a list filter,
+// and the query string that keeps both on the inbox's links.
 func inboxFilter(c *fiber.Ctx) (conversation.ConversationFilter, string) {
-	f := conversation.ConversationFilter{Limit: 200}
-	switch c.Query("assigned") {
+	f := conversation.ConversationFilter{Limit: 200, Sort: inboxSort(c)}
+	keep := url.Values{}
+	switch a := c.Query("assigned"); a {
 	case "me":
 		f.AssignedTo = currentUser(c).ID
-		return f, "?assigned=me"
+		keep.Set("assigned", a)
 	case "none":
 		f.Unassigned = true
-		return f, "?assigned=none"
+		keep.Set("assigned", a)
 	}
-	return f, ""
+	if f.Sort != "recent" {
+		keep.Set("sort", f.Sort)
+	}
+	if len(keep) == 0 {
+		return f, ""
+	}
+	return f, "?" + keep.Encode()
 }
 
 func (h *Handler) inbox(c *fiber.Ctx) error {
+	var selected int64
+	if id := c.Params("id"); id != "" {
+		selected, _ = strconv.ParseInt(id, 10, 64)
+	}
+	return h.renderInbox(c, selected, nil)
+}
+
+// renderInbox shows the inbox with conversation selected (0: the first one), and
+// thread when the caller loaded it already (with errors to show).
+func (h *Handler) renderInbox(c *fiber.Ctx, selected int64, thread *threadView) error {
 	ws := workspaceID(c)
 	filter, keep := inboxFilter(c)
 	convs, err := h.Conversations.ConversationsFor(c.UserContext(), h.Pool, ws, filter)
 	if err != nil {
 		return err
 	}
-	var selected int64
-	if id := c.Params("id"); id != "" {
-		selected, _ = strconv.ParseInt(id, 10, 64)
-	} else if len(convs) > 0 {
+	if selected == 0 && len(convs) > 0 {
 		selected = convs[0].ID
 	}
-	var thread *threadView
-	if selected != 0 {
+	if selected != 0 && thread == nil {
 		if thread, err = h.loadThread(c, selected); err != nil {
 			return err
 		}
@@ -96,7 +126,7 @@ func (h *Handler) inbox(c *fiber.Ctx) error {
 	return h.pages.Render(c, "inbox.html", fiber.Map{
 		"Title": "Inbox", "User": currentUser(c), "Workspace": workspace, "CSRF": c.Locals("csrf"),
 		"Conversations": convs, "Selected": selected, "Thread": thread, "Nav": "inbox",
-		"Keep": keep, "Assigned": c.Query("assigned"),
+		"Keep": keep, "Assigned": c.Query("assigned"), "Sort": filter.Sort,
 	})
 }
 

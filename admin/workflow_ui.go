@@ -116,13 +116,3 @@ func (h *Handler) changeStatusUI(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/admin/conversations/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -21,6 +21,8 @@ import (
 	"github.com/frontdesk/frontdesk/booking"
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/channels/media"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
+	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 	"github.com/frontdesk/frontdesk/internal/validation"
@@ -73,6 +75,12 @@ type Extractor interface {
 	Extract(ctx context.Context, text string, now time.Time, region string) (ai.Entities, error)
 }
 
+// ContextTracker fills the workspace's context fields from messages (tracking.Store).
+type ContextTracker interface {
+	Propose(ctx context.Context, db database.DBTX, ws int64, text string, now time.Time, region string) (tracking.Proposal, error)
+	Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by tracking.Setter, values map[string]tracking.Proposed, region string) ([]string, error)
+}
+
 // Transcriber turns a voice note into text.
 type Transcriber interface {
 	Transcribe(ctx context.Context, audio io.Reader, contentType string) (string, error)
@@ -112,6 +120,8 @@ type Options struct {
 	Media     *media.Store
 	// Rules run the workspace's business rules on events; nil runs none.
 	Rules RuleFirer
+	// Context extracts context fields from each message; nil extracts none.
+	Context ContextTracker
 	// Transcriber reads voice notes; nil leaves them untranscribed.
 	Transcriber Transcriber
 	// SendRetry spaces the retries of a failed delivery; nil uses River's default.

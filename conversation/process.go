@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
@@ -52,6 +53,10 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 	if strings.TrimSpace(text) == "" && files > 0 {
 		d = fileReceived(ws, files)
 	} else if d, err = s.replyTo(ctx, ws, convID, a.MessageID, contactID, text, contactName); err != nil {
+		return err
+	}
+	fields, err := s.proposeContext(ctx, ws, text)
+	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
@@ -94,6 +99,9 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		if _, err := tx.Exec(ctx, s.q.SupersedeDrafts, a.WorkspaceID, convID, a.MessageID); err != nil {
 			return fmt.Errorf("conversation: supersede drafts: %w", err)
 		}
+		if err := s.applyContext(ctx, tx, ws, convID, fields); err != nil {
+			return err
+		}
 		if d.NeedsHuman {
 			if _, err := tx.Exec(ctx, s.q.FlagConversation, a.WorkspaceID, convID); err != nil {
 				return fmt.Errorf("conversation: flag conversation: %w", err)
@@ -131,6 +139,34 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err
 	})
+}
+
+// proposeContext reads the workspace's context fields from a message, before the
+// transaction, since a model may be slow.
+func (s *Service) proposeContext(ctx context.Context, ws Workspace, text string) (tracking.Proposal, error) {
+	if s.Context == nil || strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	p, err := s.Context.Propose(ctx, s.Pool, ws.ID, text, s.Now().In(ws.Location()), ws.PhoneRegion)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: extract context fields: %w", err)
+	}
+	return p, nil
+}
+
+// applyContext stores what extraction read, as the AI: a value a person set stays.
+// The tracker fires context_changed when a value changed.
+func (s *Service) applyContext(ctx context.Context, tx pgx.Tx, ws Workspace, convID int64, p tracking.Proposal) error {
+	if len(p) == 0 {
+		return nil
+	}
+	_, err := s.Context.Apply(ctx, tx, ws.ID, convID, tracking.Setter{By: "ai"}, p, ws.PhoneRegion)
+	if errors.Is(err, ErrInvalid) {
+		// The schema changed between reading and storing: the next message reads again.
+		s.Log.Warn("extracted context fields no longer fit the schema", "workspace_id", ws.ID, "conversation_id", convID, "error", err)
+		return nil
+	}
+	return err
 }
 
 // fileReceived answers a message that is only files: a person has to look at them.

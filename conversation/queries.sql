@@ -148,7 +148,8 @@ SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' 
        c.channel, c.status, c.needs_human, c.last_message_at,
        coalesce(lm.text, ''),
        (SELECT count(*) FROM drafts d WHERE d.workspace_id = c.workspace_id AND d.conversation_id = c.id AND d.status = 'pending'),
-       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, '')
+       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, ''),
+       c.context_completion, c.context_priority
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 LEFT JOIN users au ON au.workspace_id = c.workspace_id AND au.id = c.assigned_to
@@ -160,13 +161,16 @@ LEFT JOIN LATERAL (
 WHERE c.workspace_id = $1
   AND ($3::bigint = 0 OR c.assigned_to = $3)
   AND (NOT $4::boolean OR c.assigned_to IS NULL)
-ORDER BY c.last_message_at DESC, c.id DESC
+-- $5 sorts by context priority (highest first), completion (least complete first) or recency.
+ORDER BY CASE WHEN $5 = 'priority' THEN c.context_priority END DESC NULLS LAST,
+         CASE WHEN $5 = 'completion' THEN c.context_completion END ASC NULLS LAST,
+         c.last_message_at DESC, c.id DESC
 LIMIT $2;
 
 -- name: GetConversation
 SELECT c.id, c.contact_id, coalesce(nullif(ct.name, ''), ct.phone, 'Customer #' || ct.id), coalesce(ct.phone, ''),
        c.channel, c.status, c.needs_human, c.last_message_at, '', 0::bigint,
-       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, '')
+       coalesce(c.assigned_to, 0), coalesce(nullif(au.name, ''), au.email, ''), c.context_completion, c.context_priority
 FROM conversations c
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
 LEFT JOIN users au ON au.workspace_id = c.workspace_id AND au.id = c.assigned_to

@@ -27,6 +27,10 @@ type Conversation struct {
 	// AssignedTo is the member who looks after the conversation (0: nobody).
 	AssignedTo   int64  `json:"assigned_to,omitempty"`
 	AssigneeName string `json:"assignee_name,omitempty"`
+	// Completion (percent of required context fields filled) and Priority come from the
+	// workspace's context schema (conversation/tracking).
+	Completion int `json:"completion"`
+	Priority   int `json:"priority"`
 }
 
 // Message is one message in a conversation.
@@ -66,7 +70,7 @@ type Draft struct {
 func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ID, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.Channel, &c.Status,
-		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts, &c.AssignedTo, &c.AssigneeName)
+		&c.NeedsHuman, &c.LastMessageAt, &c.LastText, &c.PendingDrafts, &c.AssignedTo, &c.AssigneeName, &c.Completion, &c.Priority)
 	return c, err
 }
 
@@ -75,16 +79,25 @@ func (s *Service) Conversations(ctx context.Context, db database.DBTX, ws int64,
 	return s.ConversationsFor(ctx, db, ws, ConversationFilter{Limit: limit})
 }
 
-// ConversationFilter narrows the conversation list by assignee.
+// SortedConversations lists the workspace's conversations by sort: "priority" (highest
+// first), "completion" (least complete first), or anything else for most recent first.
+func (s *Service) SortedConversations(ctx context.Context, db database.DBTX, ws int64, limit int, sort string) ([]Conversation, error) {
+	return s.ConversationsFor(ctx, db, ws, ConversationFilter{Limit: limit, Sort: sort})
+}
+
+// ConversationFilter narrows the conversation list by assignee and orders it.
 type ConversationFilter struct {
 	AssignedTo int64 // only this member's (0: anyone's)
 	Unassigned bool  // only those nobody looks after
 	Limit      int
+	// Sort is "priority" (highest first), "completion" (least complete first), or
+	// anything else for most recent first.
+	Sort string
 }
 
-// ConversationsFor lists the conversations f selects, most recent first.
+// ConversationsFor lists the conversations f selects, in f's order.
 func (s *Service) ConversationsFor(ctx context.Context, db database.DBTX, ws int64, f ConversationFilter) ([]Conversation, error) {
-	rows, err := db.Query(ctx, s.q.ListConversations, ws, f.Limit, f.AssignedTo, f.Unassigned)
+	rows, err := db.Query(ctx, s.q.ListConversations, ws, f.Limit, f.AssignedTo, f.Unassigned, f.Sort)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list conversations: %w", err)
 	}

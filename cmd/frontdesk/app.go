@@ -27,6 +27,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/whatsapp"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/conversation/notifymail"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/mail"
@@ -56,6 +57,7 @@ type app struct {
 	whatsapp  *whatsapp.Channel
 	rules     *rules.Engine
 	mail      *notifymail.Mailer
+	context   *tracking.Store
 	jobs      *river.Client[pgx.Tx]
 	hub       *live.Hub
 	events    *live.Publisher
@@ -121,9 +123,12 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.rules.Mail = a.mail
 	a.rules.RunRetention = cfg.RuleRunRetention
+	if a.context, err = tracking.New(tracking.Options{Log: log.With("component", "context"), Rules: a.rules, AI: m.fields}); err != nil {
+		return nil, err
+	}
 	a.conv, err = conversation.New(conversation.Options{
 		Mail: a.mail,
-		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules,
+		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules, Context: a.context,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
 		Events: a.events, Metrics: a.metrics, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
 		Senders: map[channels.Kind]conversation.Sender{
@@ -194,7 +199,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	adminH, err := admin.NewHandler(admin.Options{
 		Pool: pool, Accounts: a.accounts, Conversations: a.conv, Portal: a.portal, Knowledge: a.knowledge,
-		Booking: a.booking, Google: a.google, Mail: a.mail, InviteMail: inviteMailer(a.mail), Rules: a.rules, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
+		Booking: a.booking, Google: a.google, Mail: a.mail, InviteMail: inviteMailer(a.mail), Rules: a.rules, Context: a.context, Channels: a.channels, ConnectChannel: a.connectChannel, Pairing: a.whatsapp, Hub: a.hub, Assets: assets, Log: log, BaseURL: cfg.BaseURL, SecretKey: secret,
 		SessionTTL: cfg.SessionTTL, PortalLinkTTL: cfg.PortalLinkTTL, SecureCookies: cfg.SecureCookies(), Done: a.done,
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ const (
 	markerFile    = "marker-b-file.pdf"
 	markerNote    = "marker-b-notification"
 	markerInvite  = "marker-b-invitee@example.com"
+	markerContext = "marker-b-context-value"
 )
 
 // isolationParams names the object kind behind each route parameter, by the path's
@@ -104,6 +105,11 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 		"actions": [{"type": "add_tag", "tag": "marker"}]}`)
 	require.Equal(t, http.StatusCreated, status, rule)
 	ids["rule"] = int64(rule["id"].(float64))
+	status, _ = ownerB.do("POST", "/api/v1/context/workspaces/"+b.Slug+"/schemas/templates/general", nil)
+	require.Equal(t, http.StatusCreated, status)
+	status, ctxB := ownerB.do("PATCH", fmt.Sprintf("/api/v1/context/conversations/%d/contexts", ids["conversation"]),
+		map[string]any{"values": map[string]any{"topic": markerContext}})
+	require.Equal(t, http.StatusOK, status, ctxB)
 	acc, cred, err := accounts.Check(accounts.Input{Kind: accounts.Twilio, AccountSID: "AC" + strings.Repeat("7", 32),
 		AuthToken: strings.Repeat("b", 32), PhoneNumber: "+15550007777"}, "US")
 	require.NoError(t, err)
@@ -135,7 +141,7 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	var member int64
 	require.NoError(t, a.pool.QueryRow(ctx, "SELECT id FROM users WHERE workspace_id = $1 ORDER BY id LIMIT 1", b.ID).Scan(&member))
 	ids["member"] = member
-	markers := []string{markerInvite, demoEmail, markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, b.Name, "+447700900987", "+15550007777"}
+	markers := []string{markerInvite, demoEmail, markerContact, "marker-b-message-7731", markerDoc, markerRule, markerFile, markerNote, markerContext, b.Name, "+447700900987", "+15550007777"}
 
 	// A: a workspace of its own, with a signed-in owner and an API token.
 	wsA, err := a.conv.CreateWorkspace(ctx, a.pool, "isolation-a", "Isolation A", "UTC", "GB")

@@ -9,6 +9,7 @@ import (
 	"github.com/frontdesk/frontdesk/ai/fallback"
 	"github.com/frontdesk/frontdesk/ai/openaicompat"
 	"github.com/frontdesk/frontdesk/conversation"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/knowledge"
 )
@@ -19,6 +20,8 @@ type models struct {
 	drafter     conversation.Drafter
 	extractor   conversation.Extractor
 	transcriber conversation.Transcriber
+	// fields fills context fields with the extraction model; nil reads them offline.
+	fields tracking.FieldExtractor
 	// embedder is nil for the offline one, which knowledge picks by itself.
 	embedder knowledge.Embedder
 	// earlier rebuilds the embedder of a model named "<model>/<dim>" that workspaces may
@@ -52,6 +55,7 @@ func newModels(cfg config.OpenAI, offlineVoice conversation.Transcriber, log *sl
 	}
 	if cfg.ExtractModel != "" {
 		m.extractor = fallback.Extractor{Primary: client.Extractor(cfg.ExtractModel), Backup: m.extractor, Log: log}
+		m.fields = client.FieldExtractor(cfg.ExtractModel) // tracking falls back to offline by itself
 	}
 	if cfg.TranscribeModel != "" {
 		m.transcriber = fallback.Transcriber{Primary: client.Transcriber(cfg.TranscribeModel), Backup: offlineVoice, Log: log}

@@ -23,6 +23,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels/media"
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/conversation/notifymail"
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/dbtest"
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/knowledge"
@@ -36,6 +37,7 @@ type Pipeline struct {
 	Accounts  *accounts.Store
 	Media     *media.Store
 	Rules     *rules.Engine
+	Context   *tracking.Store
 	Jobs      *river.Client[pgx.Tx]
 	Workspace conversation.Workspace
 }
@@ -51,6 +53,8 @@ type Options struct {
 	Classifier conversation.Classifier
 	Drafter    conversation.Drafter
 	Extractor  conversation.Extractor
+	// FieldAI extracts context fields with a model when set.
+	FieldAI tracking.FieldExtractor
 	// Embedder replaces the knowledge base's offline embedder when set.
 	Embedder knowledge.Embedder
 	// Mail e-mails notifications when set (its workers run with the pipeline's).
@@ -91,9 +95,11 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	p.Rules, err = rules.New(p.Pool, log)
 	require.NoError(t, err)
+	p.Context, err = tracking.New(tracking.Options{Log: log, Rules: p.Rules, AI: opts.FieldAI})
+	require.NoError(t, err)
 	p.Conv, err = conversation.New(conversation.Options{
-		Rules: p.Rules,
-		Pool:  p.Pool, Log: log, Knowledge: kb, Booking: bk,
+		Rules: p.Rules, Context: p.Context,
+		Pool: p.Pool, Log: log, Knowledge: kb, Booking: bk,
 		Classifier: opts.Classifier, Drafter: opts.Drafter, Extractor: opts.Extractor,
 		Senders: opts.Senders, Fetchers: opts.Fetchers, Media: p.Media, Transcriber: opts.Transcriber,
 		SendQueue: opts.SendQueue,

@@ -43,7 +43,7 @@
     if (pending) return;
     pending = setTimeout(function () {
       pending = null;
-      swap("conv-list", "/admin/partials/conversations?selected=" + current + assignedFilter()).then(function () {
+      swap("conv-list", "/admin/partials/conversations?selected=" + current + assignedFilter() + "&sort=" + (root.dataset.sort || "recent")).then(function () {
         if (!current) {
           // The inbox opened empty: show the first conversation as soon as there is one.
           var first = document.querySelector("#conv-list a[data-conversation-id]");
