@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/validation"
 	"github.com/frontdesk/frontdesk/rules"
 )
@@ -68,9 +69,19 @@ func (h *Handler) apiContextAnalytics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Rules.Analytics(c.UserContext(), h.Pool, workspaceID(c), time.Now().Add(-time.Duration(days)*24*time.Hour))
+	since := time.Now().Add(-time.Duration(days) * 24 * time.Hour)
+	a, err := h.Rules.Analytics(c.UserContext(), h.Pool, workspaceID(c), since)
 	if err != nil {
 		return err
 	}
-	return c.JSON(a)
+	// fill_rates: each field of the current context schema, filled in how many of the
+	// conversations active in the range (fields counts every key, schema or not).
+	rates, err := h.Context.FillRates(c.UserContext(), h.Pool, workspaceID(c), since)
+	if err != nil {
+		return err
+	}
+	return c.JSON(struct {
+		rules.Analytics
+		FillRates []tracking.FillRate `json:"fill_rates"`
+	}{a, rates})
 }

@@ -52,6 +52,17 @@ func TestContextAPI(t *testing.T) {
 	require.Equal(t, 30.0, body["priority"]) // pain 20 + new patient 10
 	require.NotEmpty(t, body["history"])
 
+	// The context analytics give each schema field's fill rate.
+	status, body = owner.do("GET", "/api/v1/context/workspaces/"+s.ws.Slug+"/analytics?days=7", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	rates := map[string]float64{}
+	for _, r := range body["fill_rates"].([]any) {
+		rates[r.(map[string]any)["key"].(string)] = r.(map[string]any)["filled"].(float64)
+	}
+	require.Equal(t, 1.0, rates["email"], "the e-mail was read from the message")
+	require.Contains(t, rates, "pain_level", "a field nobody filled is listed too")
+	require.Zero(t, rates["pain_level"])
+
 	// A person's correction, checked per field.
 	status, body = owner.do("PATCH", path, map[string]any{"values": map[string]any{"pain_level": 12}})
 	require.Equal(t, http.StatusUnprocessableEntity, status, body)
