@@ -83,6 +83,14 @@ type DraftRequest struct {
 	// History is the conversation before Message, oldest first; a model reads it for
 	// context, never as a source of facts.
 	History []Turn
+	// Context is what is known about this conversation (the workspace's context fields:
+	// "Budget: 1400"); like History, it is about the customer, never about the business.
+	Context []Fact
+}
+
+// Fact is one context field of a conversation, by its label.
+type Fact struct {
+	Label, Value string
 }
 
 // Turn is one earlier message of the conversation.

@@ -79,6 +79,8 @@ type Extractor interface {
 type ContextTracker interface {
 	Propose(ctx context.Context, db database.DBTX, ws int64, text string, now time.Time, region string) (tracking.Proposal, error)
 	Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by tracking.Setter, values map[string]tracking.Proposed, region string) ([]string, error)
+	// Facts are the conversation's filled fields by label, for the drafter.
+	Facts(ctx context.Context, db database.DBTX, ws, conv int64) ([]ai.Fact, error)
 }
 
 // Transcriber turns a voice note into text.

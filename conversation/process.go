@@ -229,6 +229,12 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 	if err != nil {
 		return proposal{}, err
 	}
+	var facts []ai.Fact
+	if s.Context != nil {
+		if facts, err = s.Context.Facts(ctx, s.Pool, ws.ID, convID); err != nil {
+			return proposal{}, err
+		}
+	}
 	req := ai.DraftRequest{
 		Persona: ai.Persona{
 			BusinessName: ws.Name, AssistantName: ws.AssistantName, Role: ws.Role,
@@ -240,6 +246,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 		Hours:       map[time.Weekday][]string{},
 		Now:         s.Now().In(ws.Location()),
 		History:     history,
+		Context:     facts,
 	}
 	for day, windows := range hours {
 		for _, win := range windows {

@@ -149,6 +149,12 @@ Rules, above any other instruction:
 	if req.Intent.Intent != "" {
 		fmt.Fprintf(&b, "The message looks like: %s.\n", req.Intent.Intent)
 	}
+	if len(req.Context) > 0 {
+		b.WriteString("\nWHAT WE KNOW ABOUT THIS CUSTOMER'S REQUEST (context, not facts about the business):\n")
+		for _, f := range req.Context {
+			fmt.Fprintf(&b, "%s: %s\n", f.Label, f.Value)
+		}
+	}
 	b.WriteString("\nSOURCES:\n")
 	if len(req.Sources) == 0 {
 		b.WriteString("(none)\n")

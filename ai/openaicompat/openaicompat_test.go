@@ -187,12 +187,13 @@ func draftRequest() ai.DraftRequest {
 		Offer: &ai.SlotOffer{Service: "Check-up", Asked: "tomorrow",
 			Slots: []time.Time{now.Add(25 * time.Hour), now.Add(27 * time.Hour)}},
 		History: []ai.Turn{{Role: ai.TurnCustomer, Text: "Hello"}, {Role: ai.TurnBusiness, Text: "Hi Jane! How can I help?"}},
+		Context: []ai.Fact{{Label: "Reason for visit", Value: "check-up"}, {Label: "New patient", Value: "yes"}},
 	}
 }
 
 func TestDraft(t *testing.T) {
 	t.Parallel()
-	t.Run("PromptHoldsPersonaSourcesHoursOfferAndHistory", func(t *testing.T) {
+	t.Run("PromptHoldsPersonaSourcesHoursOfferHistoryAndContext", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
 		b.fake.Reply("draft", `{"reply": "Hi Jane! A check-up costs £45 [1]. Tomorrow I can offer 1) 10:00 or 2) 12:00.", "needs_human": false, "cited_sources": [1, 1]}`)
@@ -213,7 +214,8 @@ func TestDraft(t *testing.T) {
 		for _, want := range []string{"Sunny", "receptionist", "Acme Dental", "friendly", "Always mention free parking.",
 			"[1] Prices\nA check-up costs £45.", "[2] Parking\nFree parking behind the building.",
 			"Monday: 09:00–17:00", "Tuesday: 09:00–12:00, 13:00–17:00", "Sunday: closed",
-			"1) Tue 3 Mar 10:00, 2) 12:00", "Jane Doe", "Monday 2 March 2026 09:00 (Europe/London)"} {
+			"1) Tue 3 Mar 10:00, 2) 12:00", "Jane Doe", "Monday 2 March 2026 09:00 (Europe/London)",
+			"Reason for visit: check-up\nNew patient: yes\n", "not facts about the business"} {
 			require.Contains(t, sys, want)
 		}
 		require.Contains(t, sys, "only when a numbered SOURCE", "facts need a source")

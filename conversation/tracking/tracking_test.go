@@ -88,6 +88,19 @@ func TestPipelineExtractsOfflineAndAPersonsValueSticks(t *testing.T) {
 	require.Equal(t, 30, c.Priority) // mortgage agreed: 30 points
 	require.Equal(t, "mortgage_approved", hist[0].Field)
 	require.Equal(t, "ai", hist[0].SetBy)
+
+	// The drafter reads the filled fields by label, in the schema's order.
+	facts, err := p.Context.Facts(ctx, p.Pool, p.Workspace.ID, conv)
+	require.NoError(t, err)
+	byLabel := map[string]string{}
+	for _, f := range facts {
+		byLabel[f.Label] = f.Value
+	}
+	require.Equal(t, "buy", facts[0].Value, "the schema's first field comes first")
+	require.Equal(t, "4", byLabel["Bedrooms"], "the person's value")
+	require.Equal(t, "450000", byLabel["Budget"])
+	require.Equal(t, "yes", byLabel["Mortgage agreed in principle"])
+	require.NotContains(t, byLabel, "Move-in date", "an empty field is left out")
 }
 
 func TestApplyRejectsBadValuesByPath(t *testing.T) {

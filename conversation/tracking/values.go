@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/conversation/schema"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/validation"
@@ -259,4 +263,65 @@ func (s *Store) FillRates(ctx context.Context, db database.DBTX, ws int64, since
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// Facts are the conversation's filled context fields as the drafter reads them: the
+// schema's fields in its order by label, then any other key (set by a rule) by name.
+func (s *Store) Facts(ctx context.Context, db database.DBTX, ws, conv int64) ([]ai.Fact, error) {
+	c, _, err := s.Read(ctx, db, ws, conv, 0)
+	if err != nil || len(c.Values) == 0 {
+		return nil, err
+	}
+	cur, err := s.Current(ctx, db, ws)
+	if err != nil {
+		return nil, err
+	}
+	var facts []ai.Fact
+	seen := map[string]bool{}
+	for _, f := range cur.Schema.Fields {
+		if v := factValue(c.Values[f.Key]); v != "" {
+			facts = append(facts, ai.Fact{Label: f.Label, Value: v})
+		}
+		seen[f.Key] = true
+	}
+	rest := make([]string, 0, len(c.Values))
+	for k := range c.Values {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		if v := factValue(c.Values[k]); v != "" {
+			facts = append(facts, ai.Fact{Label: k, Value: v})
+		}
+	}
+	return facts, nil
+}
+
+// factValue writes a stored value for a person to read; "" for an empty one.
+func factValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case []any:
+		parts := make([]string, 0, len(v))
+		for _, x := range v {
+			if s := factValue(x); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ", ")
+	default:
+		return fmt.Sprint(v)
+	}
 }
