@@ -63,8 +63,14 @@ func (s *Service) Assign(ctx context.Context, a Assignment) (Conversation, error
 		ev.add(live.Event{WorkspaceID: a.WorkspaceID, Kind: "message", ConversationID: a.ConversationID})
 		if a.UserID != 0 && a.UserID != a.By {
 			title := fmt.Sprintf("%s assigned you the conversation with %s", a.Actor, conv.ContactName)
-			if _, err := tx.Exec(ctx, s.aq.InsertMemberNotification, a.WorkspaceID, "assigned", title, a.ConversationID, a.UserID); err != nil {
+			var id int64
+			if err := tx.QueryRow(ctx, s.aq.InsertMemberNotification, a.WorkspaceID, "assigned", title, a.ConversationID, a.UserID).Scan(&id); err != nil {
 				return fmt.Errorf("conversation: notify assignee: %w", err)
+			}
+			if s.Mail != nil {
+				if err := s.Mail.QueueTx(ctx, tx, a.WorkspaceID, id); err != nil {
+					return err
+				}
 			}
 			ev.add(live.Event{WorkspaceID: a.WorkspaceID, Kind: "notification", ConversationID: a.ConversationID})
 		}

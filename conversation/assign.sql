@@ -8,4 +8,5 @@ UPDATE conversations SET assigned_to = nullif($3::bigint, 0) WHERE workspace_id 
 
 -- name: InsertMemberNotification
 INSERT INTO notifications (workspace_id, kind, title, conversation_id, user_id)
-VALUES ($1, $2, $3, $4, $5);
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id;

@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/mail/mailtest"
 )
@@ -220,4 +223,22 @@ func TestTeamInviteIsEmailed(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, joined.StatusCode)
 	resp, _ := get(t, member, s.url+"/admin")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// A conversation assigned to the new member is e-mailed to them alone.
+	var staffID int64
+	require.NoError(t, s.app.pool.QueryRow(context.Background(),
+		`SELECT id FROM users WHERE email = 'mailed@bright-smile.example'`).Scan(&staffID))
+	res, err := s.app.conv.Ingest(context.Background(), channels.Inbound{WorkspaceID: s.ws.ID, Channel: channels.SMS,
+		Phone: "+447700900488", Text: "Hello"})
+	require.NoError(t, err)
+	status, body = owner.do("POST", fmt.Sprintf("/api/v1/conversations/%d/assign", res.ConversationID), map[string]any{"user_id": staffID})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Eventually(t, func() bool { return len(smtp.To("mailed@bright-smile.example")) == 2 }, 20*time.Second, 50*time.Millisecond,
+		"the assignee is e-mailed")
+	require.Contains(t, smtp.To("mailed@bright-smile.example")[1].Text, fmt.Sprintf("/admin/conversations/%d", res.ConversationID))
+	for _, m := range smtp.Mails() {
+		if slices.Contains(m.To, demoEmail) {
+			require.NotContains(t, m.Subject, "assigned", "the owner is not told of another's assignment")
+		}
+	}
 }

@@ -99,7 +99,7 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error
 	if err != nil {
 		loc = time.UTC
 	}
-	rows, err := m.Pool.Query(ctx, m.q.Recipients, a.WorkspaceID, n.kind)
+	rows, err := m.Pool.Query(ctx, m.q.Recipients, a.WorkspaceID, n.kind, n.id)
 	if err != nil {
 		return fmt.Errorf("notifymail: recipients: %w", err)
 	}

@@ -21,6 +21,7 @@ func Kinds() []Kind {
 		{Key: "cancellation", Label: "Cancellations"},
 		{Key: "delivery_failed", Label: "Failed deliveries", Owner: true},
 		{Key: "rule", Label: "Rule notifications"},
+		{Key: "assigned", Label: "Conversations assigned to you", Owner: true, Staff: true},
 	}
 }
 

@@ -1,11 +1,12 @@
 -- name: Recipients
--- Every user of the workspace with their choice for one kind (NULL: the default) and
--- their quiet hours.
+-- Every user of the workspace the notification ($3) is for (all of them, or the one
+-- member it names) with their choice for its kind (NULL: the default) and their quiet hours.
 SELECT u.id, u.email, u.role, p.email, q.start_minute, q.end_minute
 FROM users u
+JOIN notifications n ON n.workspace_id = u.workspace_id AND n.id = $3
 LEFT JOIN notification_preferences p ON p.workspace_id = u.workspace_id AND p.user_id = u.id AND p.kind = $2
 LEFT JOIN notification_quiet_hours q ON q.workspace_id = u.workspace_id AND q.user_id = u.id
-WHERE u.workspace_id = $1
+WHERE u.workspace_id = $1 AND (n.user_id IS NULL OR n.user_id = u.id)
 ORDER BY u.id;
 
 -- name: Notification
