@@ -20,6 +20,8 @@ type knowledgeView struct {
 	Error     string
 	MaxMB     int64
 	CSRF      any
+	// Owner shows the forms that change the knowledge base (staff may only read it).
+	Owner bool
 }
 
 // snippetHTML marks a search snippet as safe: knowledge escapes the document's text and
@@ -39,7 +41,7 @@ func (h *Handler) renderKnowledge(c *fiber.Ctx, v knowledgeView) error {
 	if v.Index, err = h.Knowledge.Status(c.UserContext(), h.Pool, ws); err != nil {
 		return err
 	}
-	v.Documents, v.MaxMB, v.CSRF = docs, h.Knowledge.MaxUpload()>>20, c.Locals("csrf")
+	v.Documents, v.MaxMB, v.CSRF, v.Owner = docs, h.Knowledge.MaxUpload()>>20, c.Locals("csrf"), currentUser(c).Role == RoleOwner
 	snippets := make([]template.HTML, len(v.Results))
 	for i, r := range v.Results {
 		snippets[i] = snippetHTML(r)
@@ -133,5 +135,6 @@ func (h *Handler) knowledgeDocumentsPartial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.pages.Render(c, "knowledge.html#doclist", fiber.Map{"KB": knowledgeView{Documents: docs, CSRF: c.Locals("csrf")}})
+	return h.pages.Render(c, "knowledge.html#doclist", fiber.Map{"KB": knowledgeView{Documents: docs, CSRF: c.Locals("csrf"),
+		Owner: currentUser(c).Role == RoleOwner}})
 }

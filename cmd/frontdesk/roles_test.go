@@ -115,3 +115,29 @@ func TestStaffForbiddenOnEverySettingsRoute(t *testing.T) {
 	status, body := owner.do("GET", "/api/v1/team", nil)
 	require.Equal(t, http.StatusOK, status, body)
 }
+
+// TestStaffSeeNoSettingsForms: the forms that only an owner may send are not shown to
+// staff, who would only get 403 from them.
+func TestStaffSeeNoSettingsForms(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	staff, _, _ := staffSession(t, s)
+	owner := browserClient(t)
+	login(t, s, owner)
+	for _, page := range []struct{ path, form, note string }{
+		{"/admin/knowledge", `action="/admin/knowledge/upload"`, `/delete" data-confirm`},
+		{"/admin/calendar", `action="/admin/calendar/services"`, `action="/admin/calendar/hours"`},
+	} {
+		resp, body := get(t, owner, s.url+page.path)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Contains(t, body, page.form, "the owner has the form")
+		require.Contains(t, body, page.note)
+		resp, body = get(t, staff, s.url+page.path)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "staff may look")
+		require.NotContains(t, body, page.form, "staff are not offered what they may not do")
+		require.NotContains(t, body, page.note)
+	}
+	_, body := get(t, staff, s.url+"/admin/partials/knowledge/documents")
+	require.NotContains(t, body, `/delete" data-confirm`, "nor in the live-refreshed list")
+	require.Contains(t, body, "Location and parking", "the list itself is there")
+}
