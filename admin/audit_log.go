@@ -121,23 +121,30 @@ func (h *Handler) auditFilter(c *fiber.Ctx) (AuditFilter, error) {
 	return f, nil
 }
 
-func (h *Handler) auditPage(c *fiber.Ctx) error {
-	f, err := h.auditFilter(c)
-	if err != nil {
-		return err
+// auditEntries reads the page of the audit log the request asks for (?page=, from 1)
+// under its filters, and whether more pages follow.
+func (h *Handler) auditEntries(c *fiber.Ctx) (f AuditFilter, page int64, entries []AuditEntry, more bool, err error) {
+	if f, err = h.auditFilter(c); err != nil {
+		return f, 0, nil, false, err
 	}
-	page, err := queryInt(c, "page", 1, 1<<20)
-	if err != nil {
-		return err
+	if page, err = queryInt(c, "page", 1, 1<<20); err != nil {
+		return f, 0, nil, false, err
 	}
 	page = max(page, 1)
-	ctx, ws := c.UserContext(), workspaceID(c)
-	entries, err := h.Accounts.AuditLog(ctx, h.Pool, ws, f, auditPage+1, int(page-1)*auditPage)
+	entries, err = h.Accounts.AuditLog(c.UserContext(), h.Pool, workspaceID(c), f, auditPage+1, int(page-1)*auditPage)
+	if err != nil {
+		return f, 0, nil, false, err
+	}
+	more = len(entries) > auditPage
+	return f, page, entries[:min(len(entries), auditPage)], more, nil
+}
+
+func (h *Handler) auditPage(c *fiber.Ctx) error {
+	f, page, entries, more, err := h.auditEntries(c)
 	if err != nil {
 		return err
 	}
-	more := len(entries) > auditPage
-	entries = entries[:min(len(entries), auditPage)]
+	ctx, ws := c.UserContext(), workspaceID(c)
 	facets, err := h.Accounts.AuditFacets(ctx, h.Pool, ws)
 	if err != nil {
 		return err
@@ -208,21 +215,10 @@ func (h *Handler) auditCSV(c *fiber.Ctx) error {
 }
 
 func (h *Handler) apiAudit(c *fiber.Ctx) error {
-	f, err := h.auditFilter(c)
+	_, page, entries, more, err := h.auditEntries(c)
 	if err != nil {
 		return err
 	}
-	page, err := queryInt(c, "page", 1, 1<<20)
-	if err != nil {
-		return err
-	}
-	page = max(page, 1)
-	entries, err := h.Accounts.AuditLog(c.UserContext(), h.Pool, workspaceID(c), f, auditPage+1, int(page-1)*auditPage)
-	if err != nil {
-		return err
-	}
-	more := len(entries) > auditPage
-	entries = entries[:min(len(entries), auditPage)]
 	if entries == nil {
 		entries = []AuditEntry{}
 	}
