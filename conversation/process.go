@@ -230,7 +230,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 		return proposal{}, err
 	}
 	var facts []ai.Fact
-	if s.Context != nil {
+	if s.Context != nil && convID != 0 { // a settings preview has no conversation
 		if facts, err = s.Context.Facts(ctx, s.Pool, ws.ID, convID); err != nil {
 			return proposal{}, err
 		}
