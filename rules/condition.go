@@ -167,7 +167,10 @@ func (c *Condition) Match(f Facts) bool {
 	case NotEmpty:
 		return !empty(v)
 	case ChangedTo:
-		return equal(v, c.Value) && !equal(f.Before[c.Field], c.Value)
+		// Only a fact the event changed has a value before: another field's change
+		// leaves this one where it was.
+		before, changed := f.Before[c.Field]
+		return changed && equal(v, c.Value) && !equal(before, c.Value)
 	}
 	return false
 }

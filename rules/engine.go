@@ -99,6 +99,13 @@ func (EvaluateArgs) Kind() string { return "evaluate_rules" }
 // FireTx queues the evaluation of the workspace's rules for trigger, in tx: the rules
 // run if and only if the event commits.
 func (e *Engine) FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t Trigger) error {
+	return e.FireChangeTx(ctx, tx, ws, conversationID, t, nil)
+}
+
+// FireChangeTx is FireTx for a change: before holds the facts it changed as they were
+// ("context.budget": 300000; nil for a value that was not set), so changed_to conditions
+// see the move.
+func (e *Engine) FireChangeTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t Trigger, before map[string]any) error {
 	// Most workspaces have few rules: checking first saves a job per message. A rule
 	// enabled after this check applies from the next event on.
 	var listening bool
@@ -108,7 +115,7 @@ func (e *Engine) FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64
 	if !listening {
 		return nil
 	}
-	if _, err := e.jobs.InsertTx(ctx, tx, EvaluateArgs{WorkspaceID: ws, ConversationID: conversationID, Trigger: t}, nil); err != nil {
+	if _, err := e.jobs.InsertTx(ctx, tx, EvaluateArgs{WorkspaceID: ws, ConversationID: conversationID, Trigger: t, Before: before}, nil); err != nil {
 		return fmt.Errorf("rules: queue %s: %w", t, err)
 	}
 	return nil

@@ -29,9 +29,10 @@ var queriesSQL string
 // ErrNotFound is returned for a conversation or version the workspace does not have.
 var ErrNotFound = errors.New("not found")
 
-// RuleFirer queues the workspace's rules for an event in the transaction that records it.
+// RuleFirer queues the workspace's rules for a change in the transaction that records it,
+// with the changed facts as they were before.
 type RuleFirer interface {
-	FireTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t rules.Trigger) error
+	FireChangeTx(ctx context.Context, tx pgx.Tx, ws, conversationID int64, t rules.Trigger, before map[string]any) error
 }
 
 // Options are the Store's dependencies.

@@ -255,3 +255,39 @@ func TestRuleSetFieldLeavesAPersonsValue(t *testing.T) {
 	require.Equal(t, "Portobello", cb.Values["area"])
 	require.Equal(t, "user", cb.Meta["area"].SetBy)
 }
+
+// TestChangedToSeesTheValueBefore: a context_changed rule on "changed to" fires when
+// extraction moves a field to the value, not when it was set to it already.
+func TestChangedToSeesTheValueBefore(t *testing.T) {
+	t.Parallel()
+	p := pipelinetest.New(t, nil)
+	ctx := context.Background()
+	useTemplate(t, p, "real_estate")
+	r, err := rules.Parse([]byte(`{"name": "Now renting", "trigger": "context_changed",
+		"conditions": {"all": [{"field": "context.looking_to", "op": "changed_to", "value": "rent"}]},
+		"actions": [{"type": "add_tag", "tag": "switched-to-rent"}]}`))
+	require.NoError(t, err)
+	_, err = p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
+	require.NoError(t, err)
+	tagged := func(conv int64) bool {
+		return p.Count(t, `SELECT count(*) FROM conversations WHERE id = $1 AND 'switched-to-rent' = ANY (tags)`, conv) == 1
+	}
+	matched := func() int {
+		return p.Count(t, `SELECT count(*) FROM rule_runs WHERE workspace_id = $1 AND matched`, p.Workspace.ID)
+	}
+
+	conv := say(t, p, "+447700900611", "Hello, we are looking to buy a flat in Leith")
+	c, _ := read(t, p, conv)
+	require.Equal(t, "buy", c.Values["looking_to"])
+	p.Idle(t)
+	require.False(t, tagged(conv))
+	say(t, p, "+447700900611", "Actually we would rather rent a flat")
+	c, _ = read(t, p, conv)
+	require.Equal(t, "rent", c.Values["looking_to"])
+	pipelinetest.Eventually(t, func() bool { return tagged(conv) }, "buy -> rent matched changed_to")
+	p.Idle(t)
+	runs := matched()
+	say(t, p, "+447700900611", "To rent, yes, with a garden ideally")
+	p.Idle(t)
+	require.Equal(t, runs, matched(), "rent -> rent is no change")
+}

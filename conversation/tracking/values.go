@@ -164,6 +164,7 @@ func (s *Store) Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by Setter,
 	}
 	now := s.Now().UTC()
 	var changed []string
+	before := map[string]any{} // the changed fields as they were, for changed_to rules
 	for _, f := range cur.Schema.Fields { // in the schema's order, so history reads in order
 		v, ok := checked[f.Key]
 		if !ok {
@@ -179,6 +180,7 @@ func (s *Store) Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by Setter,
 		if !had && v == nil {
 			continue
 		}
+		before["context."+f.Key] = old
 		conf := values[f.Key].Confidence
 		if err := s.history(ctx, tx, ws, conv, f.Key, old, v, by, cur.Number, conf); err != nil {
 			return nil, err
@@ -200,7 +202,7 @@ func (s *Store) Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by Setter,
 		return nil, err
 	}
 	if s.Rules != nil {
-		if err := s.Rules.FireTx(ctx, tx, ws, conv, rules.ContextChanged); err != nil {
+		if err := s.Rules.FireChangeTx(ctx, tx, ws, conv, rules.ContextChanged, before); err != nil {
 			return nil, err
 		}
 	}
