@@ -164,7 +164,7 @@ func (s *Store) Apply(ctx context.Context, tx pgx.Tx, ws, conv int64, by Setter,
 	}
 	now := s.Now().UTC()
 	var changed []string
-	before := map[string]any{} // the changed fields as they were, for changed_to rules
+	before := map[string]any{}            // the changed fields as they were, for changed_to rules
 	for _, f := range cur.Schema.Fields { // in the schema's order, so history reads in order
 		v, ok := checked[f.Key]
 		if !ok {
