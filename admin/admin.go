@@ -142,6 +142,7 @@ func (h *Handler) Register(app *fiber.App) {
 	ui.Get("/rules", h.rulesPage)
 	ui.Post("/rules", h.addRuleUI)
 	ui.Get("/rules/:id<int>", h.rulePage)
+	ui.Post("/rules/:id<int>", h.updateRuleUI)
 	ui.Post("/rules/:id<int>/toggle", h.toggleRuleUI)
 	ui.Post("/rules/:id<int>/delete", h.deleteRuleUI)
 	ui.Get("/workflow", h.workflowPage)

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -40,11 +41,7 @@ func (h *Handler) renderRules(c *fiber.Ctx, status int, data fiber.Map) error {
 	}
 	data["Title"], data["User"], data["Workspace"], data["CSRF"], data["Nav"] = "Rules", currentUser(c), w, c.Locals("csrf"), "rules"
 	data["Rules"] = list
-	// What the visual builder offers, as comma-separated lists for its data attributes.
-	data["Vocab"] = map[string]string{
-		"Triggers": joinStrings(rules.Triggers()), "Fields": strings.Join(rules.Fields(), ","),
-		"Ops": joinStrings(rules.Ops()), "Actions": joinStrings(rules.ActionTypes()),
-	}
+	data["Vocab"], data["FormAction"], data["Submit"] = ruleVocab(), "/admin/rules", "Add rule"
 	if _, ok := data["Definition"]; !ok {
 		data["Definition"] = exampleRule
 	}
@@ -52,7 +49,35 @@ func (h *Handler) renderRules(c *fiber.Ctx, status int, data fiber.Map) error {
 	return h.pages.Render(c, "rules.html", data)
 }
 
+// ruleVocab is what the visual builder offers, as comma-separated lists for its data
+// attributes.
+func ruleVocab() map[string]string {
+	return map[string]string{
+		"Triggers": joinStrings(rules.Triggers()), "Fields": strings.Join(rules.Fields(), ","),
+		"Ops": joinStrings(rules.Ops()), "Actions": joinStrings(rules.ActionTypes()),
+	}
+}
+
 func (h *Handler) rulesPage(c *fiber.Ctx) error { return h.renderRules(c, fiber.StatusOK, fiber.Map{}) }
+
+// updateRuleUI saves the rule page's editor; a definition with errors is shown again
+// with them.
+func (h *Handler) updateRuleUI(c *fiber.Ctx) error {
+	def := c.FormValue("definition")
+	r, err := rules.Parse([]byte(def))
+	if err == nil {
+		_, err = h.Rules.Update(c.UserContext(), h.Pool, workspaceID(c), ruleID(c), r)
+	}
+	var verr validation.Error
+	if errors.As(err, &verr) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderRule(c, fiber.Map{"Definition": def, "Errors": verr})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/admin/rules/"+strconv.FormatInt(ruleID(c), 10), fiber.StatusSeeOther)
+}
 
 func (h *Handler) addRuleUI(c *fiber.Ctx) error {
 	def := c.FormValue("definition")
@@ -85,8 +110,12 @@ func (h *Handler) deleteRuleUI(c *fiber.Ctx) error {
 	return c.Redirect("/admin/rules", fiber.StatusSeeOther)
 }
 
-// rulePage shows one rule, its recent runs, and a dry run on a conversation when asked.
-func (h *Handler) rulePage(c *fiber.Ctx) error {
+// rulePage shows one rule in its editor, its recent runs, and a dry run on a
+// conversation when asked.
+func (h *Handler) rulePage(c *fiber.Ctx) error { return h.renderRule(c, fiber.Map{}) }
+
+// renderRule is the rule page; form holds a definition sent back with its Errors.
+func (h *Handler) renderRule(c *fiber.Ctx, form fiber.Map) error {
 	ws := workspaceID(c)
 	list, err := h.Rules.List(c.UserContext(), h.Pool, ws, ruleID(c))
 	if err != nil {
@@ -106,8 +135,10 @@ func (h *Handler) rulePage(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{
 		"Title": list[0].Rule.Name, "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "rules",
-		"Rule": list[0], "Definition": string(def), "Runs": runs,
+		"Rule": list[0], "Definition": string(def), "Runs": runs, "Vocab": ruleVocab(),
+		"FormAction": "/admin/rules/" + strconv.FormatInt(list[0].ID, 10), "Submit": "Save rule",
 	}
+	maps.Copy(data, form)
 	if conv := c.Query("conversation_id"); conv != "" {
 		data["TestConversation"] = conv
 		id, perr := strconv.ParseInt(conv, 10, 64)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -93,6 +94,20 @@ func TestBrowserRuleBuilder(t *testing.T) {
 	require.Equal(t, rules.Condition{Field: "time_of_day", Op: rules.Greater, Value: "17:00"}, all[2])
 	require.Equal(t, []rules.Action{{Type: rules.AddTag, Tag: "refund"},
 		{Type: rules.SendReply, Template: "Hi {{contact.name}}, we are looking into it."}}, got.Actions)
+
+	// The rule's own page opens it in the builder, nested group and all.
+	var id int64
+	for i := range list {
+		if list[i].Rule.Name == "Builder refunds" {
+			id = list[i].ID
+		}
+	}
+	owner.navigateBy(t, deadline, "open the rule", chromedp.Navigate(fmt.Sprintf("%s/admin/rules/%d", s.url, id)))
+	step("see its builder", chromedp.WaitVisible(chromedp.CSS("#rb-name")))
+	require.Equal(t, `"Builder refunds"`, owner.eval(t, deadline, "read the name", `document.getElementById("rb-name").value`))
+	require.Equal(t, "2", owner.eval(t, deadline, "count the actions", `document.querySelectorAll("#rb-actions .rb-action").length`))
+	require.Equal(t, "1", owner.eval(t, deadline, "count the nested groups", `document.querySelectorAll("#rb-conditions .rb-group .rb-group").length`))
+	fitsWidth("the rule page")
 
 	// The workflow page, and the status control in the inbox.
 	owner.navigateBy(t, deadline, "open the workflow", chromedp.Click(chromedp.CSS(`.topbar nav a[href="/admin/workflow"]`)))

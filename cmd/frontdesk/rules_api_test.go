@@ -104,6 +104,21 @@ func TestRulesPage(t *testing.T) {
 		return strings.Contains(page, "#"+strconv.FormatInt(res.ConversationID, 10))
 	}, 20*time.Second, 100*time.Millisecond, "the run is listed")
 
+	// The rule page edits the rule: the same builder and JSON, errors by path.
+	require.Contains(t, page, `action="/admin/rules/`+id+`" id="add-rule"`)
+	require.Contains(t, page, "Save rule")
+	resp = postForm(t, c, s.url+"/admin/rules/"+id, url.Values{"_csrf": {csrf}, "definition": {`{"name": "Pain", "trigger": "new_message", "actions": [{"type": "add_tag"}]}`}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, resp.Body, "actions[0].tag")
+	resp = postForm(t, c, s.url+"/admin/rules/"+id, url.Values{"_csrf": {csrf}, "definition": {`{"name": "Pain, any time",
+		"trigger": "new_message", "conditions": {"field": "message.text", "op": "contains", "value": "pain"},
+		"actions": [{"type": "add_tag", "tag": "pain"}]}`}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	require.Equal(t, "/admin/rules/"+id, resp.Header.Get("Location"))
+	list, err = s.app.rules.List(context.Background(), s.app.pool, s.ws.ID, list[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, "Pain, any time", list[0].Rule.Name)
+
 	resp = postForm(t, c, s.url+"/admin/rules/"+id+"/toggle", url.Values{"_csrf": {csrf}, "enabled": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = get(t, c, s.url+"/admin/rules")
