@@ -41,9 +41,13 @@ func TestBrowserContextOnAPhone(t *testing.T) {
 	step("open the conversation", chromedp.Navigate(convURL), chromedp.WaitVisible(chromedp.CSS("#ctx-property_type")))
 	require.Equal(t, `"flat"`, owner.eval(t, deadline, "read the property type", `document.querySelector("#ctx-property_type select").value`))
 	require.Contains(t, owner.eval(t, deadline, "read who set it", `document.querySelector("#ctx-property_type .ctx-meta").textContent`), "AI")
-	step("correct the bedrooms",
-		chromedp.SetValue(chromedp.CSS(`#ctx-bedrooms input[name="value"]`), "3"))
-	owner.navigateBy(t, deadline, "save the correction", chromedp.Click(chromedp.CSS(`#ctx-bedrooms button[type="submit"]`)))
+	// Typed and sent in one step: a live update of the thread (a later job of the pipeline)
+	// may redraw the form between a separate type and click.
+	owner.navigateBy(t, deadline, "correct the bedrooms and save", chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = document.querySelector("#ctx-bedrooms form");
+		f.querySelector("input[name=value]").value = "3";
+		f.querySelector("button[type=submit]").click();
+	})()`))
 	owner.waitFor(t, deadline, browserStepTimeout, "the corrected value, set by a person", `(() => {
 		const dd = document.querySelector("#ctx-bedrooms");
 		return dd && dd.querySelector("input[name=value]").value === "3" && /set by a person/.test(dd.textContent);

@@ -25,7 +25,7 @@
       .then(function (html) {
         if (html === null || generation[id] !== mine) return;
         // Keep an owner's half-written edit: do not replace a thread being edited.
-        var editing = el.querySelector("textarea:focus");
+        var editing = el.querySelector("textarea:focus, input:focus, select:focus");
         if (editing && id === "thread-pane") return;
         el.innerHTML = html;
         localTimes(el);
