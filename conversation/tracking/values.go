@@ -97,7 +97,8 @@ func (s *Store) history(ctx context.Context, tx pgx.Tx, ws, conv int64, field st
 	return nil
 }
 
-// Read returns a conversation's values, with its last changes (at most limit).
+// Read returns a conversation's values, with its last changes (at most limit; none
+// when limit is 0).
 func (s *Store) Read(ctx context.Context, db database.DBTX, ws, conv int64, limit int) (Context, []Change, error) {
 	var c Context
 	err := db.QueryRow(ctx, s.q.ReadContext, ws, conv).Scan(&c.Values, &c.Meta, &c.Version, &c.Completion, &c.Priority)
@@ -106,6 +107,9 @@ func (s *Store) Read(ctx context.Context, db database.DBTX, ws, conv int64, limi
 	}
 	if err != nil {
 		return c, nil, fmt.Errorf("tracking: read context of conversation %d: %w", conv, err)
+	}
+	if limit <= 0 {
+		return c, nil, nil // the drafter's read, once per message: no history wanted
 	}
 	rows, err := db.Query(ctx, s.q.History, ws, conv, limit)
 	if err != nil {
