@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 const sessionCookie = "fd_session"
@@ -27,7 +29,7 @@ func (h *Handler) requireUser(c *fiber.Ctx) error {
 	c.Locals("user", u)
 	c.Locals("workspace", u.WorkspaceID)
 	c.Locals("csrf", h.csrfToken(c.Cookies(sessionCookie)))
-	c.SetUserContext(withActor(c.UserContext(), u.Email))
+	c.SetUserContext(tenant.With(withActor(c.UserContext(), u.Email), u.WorkspaceID))
 	return h.guardRole(c, u.Role)
 }
 
@@ -58,6 +60,6 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals("workspace", ws)
-	c.SetUserContext(withActor(c.UserContext(), apiActor))
+	c.SetUserContext(tenant.With(withActor(c.UserContext(), apiActor), ws))
 	return h.guardRole(c, role)
 }

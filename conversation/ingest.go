@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/channels"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/live"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // IngestResult says where a message landed.
@@ -57,6 +58,8 @@ func (s *Service) CheckText(text string) (string, error) {
 // it returns nil the message is durable and will be processed. A redelivery of the same
 // external id stores nothing and reports Duplicate.
 func (s *Service) Ingest(ctx context.Context, in channels.Inbound) (IngestResult, error) {
+	// Whichever channel it came by, the message is stored within its workspace's wall.
+	ctx = tenant.With(ctx, in.WorkspaceID)
 	text, err := s.CheckText(in.Text)
 	if errors.Is(err, ErrEmptyMessage) && len(in.Attachments) > 0 {
 		err = nil // a photo or a voice note alone is a message

@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation"
 	"github.com/frontdesk/frontdesk/internal/live"
 	"github.com/frontdesk/frontdesk/internal/ratelimit"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/webui"
 )
 
@@ -137,6 +138,7 @@ func (h *Handler) chat(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.SetUserContext(tenant.With(c.UserContext(), s.WorkspaceID))
 	msgs, err := h.Conversations.ContactMessages(c.UserContext(), h.Pool, s.WorkspaceID, s.ContactID, channels.Portal, 0, 200)
 	if err != nil {
 		return err
@@ -165,6 +167,7 @@ func (h *Handler) withSession(c *fiber.Ctx, token string) error {
 		return err
 	}
 	c.Locals("portal", s)
+	c.SetUserContext(tenant.With(c.UserContext(), s.WorkspaceID))
 	return c.Next()
 }
 

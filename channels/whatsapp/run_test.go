@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk/frontdesk/channels/whatsapp"
@@ -85,8 +86,12 @@ func TestLease(t *testing.T) {
 			WHERE locktype = 'advisory' AND granted AND objsubid = 1
 			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
+		// As the login itself: the application's role may not end another session.
+		admin, err := pgx.ConnectConfig(context.Background(), b.p.Pool.Config().ConnConfig.Copy())
+		require.NoError(t, err)
+		defer admin.Close(context.Background())
 		var killed bool
-		require.NoError(t, b.p.Pool.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
+		require.NoError(t, admin.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
 		require.True(t, killed)
 
 		pipelinetest.Eventually(t, func() bool { return !first.IsConnected() }, "the node stops the device it no longer holds")

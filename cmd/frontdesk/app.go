@@ -34,6 +34,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/metrics"
 	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/internal/secret"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
@@ -158,7 +159,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	// River fetches at most every FetchCooldown (100 ms by default), MaxWorkers jobs at a
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown,
-		Middleware: []rivertype.Middleware{a.metrics.Jobs()}}
+		Middleware: []rivertype.Middleware{a.metrics.Jobs(), tenant.Jobs()}}
 	if cfg.RescueJobsAfter > 0 {
 		// River wants the default job timeout under the rescue delay; jobs that run long
 		// set their own Timeout.

@@ -232,7 +232,14 @@ SELECT $1, 'Bench FAQ ' || g, 'csv', 'bench-' || g || '.csv', 'ready', $2 FROM g
 		cur = cur[1:]
 		return r, nil
 	})
-	n, err := pool.CopyFrom(ctx, pgx.Identifier{"kb_chunks"},
+	// PostgreSQL refuses COPY into a table whose row-level security applies: load as the
+	// login itself, not the application's role.
+	login, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return 0, fmt.Errorf("bench search: load chunks: %w", err)
+	}
+	defer login.Close(context.WithoutCancel(ctx))
+	n, err := login.CopyFrom(ctx, pgx.Identifier{"kb_chunks"},
 		[]string{"workspace_id", "document_id", "position", "heading", "heading_path", "content", "embedding", "embedding_model"}, src)
 	if err == nil && embedErr != nil {
 		err = embedErr

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/migrations"
 )
 
@@ -29,6 +30,7 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16
 	}
+	tenant.Guard(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: connect: %w", err)
@@ -44,8 +46,20 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
 }
 
-// Migrate applies every pending migration, River's first. It is idempotent.
-func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+// Migrate applies every pending migration, River's first. It is idempotent. The
+// migrations run on connections of their own as the login itself (they create the
+// role the application's connections take and hand it the tables); pool's
+// connections are then replaced, so they all take that role.
+func Migrate(ctx context.Context, app *pgxpool.Pool, log *slog.Logger) error {
+	cfg := app.Config()
+	cfg.AfterConnect, cfg.PrepareConn, cfg.BeforeClose = nil, nil, nil
+	cfg.MaxConns, cfg.MinConns = 2, 0
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("database: connect for migrations: %w", err)
+	}
+	defer pool.Close()
+	defer app.Reset()
 	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: log})
 	if err != nil {
 		return fmt.Errorf("database: river migrator: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk/frontdesk/ai"
@@ -26,6 +27,7 @@ import (
 	"github.com/frontdesk/frontdesk/conversation/tracking"
 	"github.com/frontdesk/frontdesk/internal/dbtest"
 	"github.com/frontdesk/frontdesk/internal/secret"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
 )
@@ -119,7 +121,8 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
 		Workers: workers, Logger: log, TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Middleware: []rivertype.Middleware{tenant.Jobs()},
 	})
 	require.NoError(t, err)
 	p.Conv.Attach(p.Jobs)
