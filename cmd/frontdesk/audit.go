@@ -11,6 +11,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // auditFinding is one line of the security audit.
@@ -112,6 +113,11 @@ func auditDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) []a
 		out = append(out, auditFinding{"FAIL", "users with the demo's or a common password: " + strings.Join(weak, ", ")})
 	default:
 		out = append(out, auditFinding{"OK", "no user has the demo's or a common password"})
+	}
+	if role, walled, err := tenant.Check(ctx, pool); err != nil {
+		out = append(out, auditFinding{"FAIL", "row-level security between workspaces does not hold: " + err.Error()})
+	} else {
+		out = append(out, auditFinding{"OK", fmt.Sprintf("row-level security holds: connections run as %s, %d tables walled", role, walled)})
 	}
 	if _, err := a.conv.WorkspaceBySlug(ctx, pool, demoSlug); err == nil {
 		out = append(out, auditFinding{"WARN", "the demo business " + demoSlug + " exists on this database"})

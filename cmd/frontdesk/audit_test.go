@@ -77,6 +77,7 @@ func TestSecurityAuditFindsTheDemoPassword(t *testing.T) {
 	require.Contains(t, out.String(), "FAIL users with the demo's or a common password: "+demoEmail)
 	require.Contains(t, out.String(), "WARN the demo business bright-smile exists")
 	require.Contains(t, out.String(), "OK   FRONTDESK_BASE_URL is https")
+	require.Contains(t, out.String(), "OK   row-level security holds: connections run as frontdesk_app")
 
 	// Once the owner picks a real password, the audit passes.
 	_, err = s.app.pool.Exec(context.Background(), `DELETE FROM users WHERE email = $1`, demoEmail)

@@ -101,7 +101,7 @@ func TestEveryWorkspaceTableHasTheWall(t *testing.T) {
 		require.Equal(t, tenant.Role, owner, "%s", name)
 	}
 	require.NoError(t, rows.Err())
-	require.Greater(t, tables, 40)
+	require.GreaterOrEqual(t, tables, 40)
 }
 
 type countArgs struct {
@@ -149,4 +149,23 @@ func TestJobsRunForTheirWorkspace(t *testing.T) {
 	_, err = client.Insert(ctx, countArgs{}, nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, <-w.seen, "a job for no workspace sees every row")
+}
+
+func TestCheckSaysWhenTheWallDoesNotHold(t *testing.T) {
+	t.Parallel()
+	pool := dbtest.New(t)
+	ctx := context.Background()
+	role, walled, err := tenant.Check(ctx, pool)
+	require.NoError(t, err)
+	require.Equal(t, tenant.Role, role)
+	require.GreaterOrEqual(t, walled, 40)
+
+	// A pool of the login itself (a superuser here) is not held.
+	cfg := pool.Config()
+	cfg.AfterConnect, cfg.PrepareConn, cfg.BeforeClose = nil, nil, nil
+	login, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	defer login.Close()
+	_, _, err = tenant.Check(ctx, login)
+	require.ErrorContains(t, err, "which row-level security never restricts")
 }
