@@ -68,13 +68,6 @@ WHERE workspace_id = $1 AND id = $2 AND $3 = ANY (tags);
 -- name: SetStatus
 UPDATE conversations SET workflow_status = $3 WHERE workspace_id = $1 AND id = $2 AND workflow_status <> $3;
 
--- name: SetField
--- A value a person set stands (conversation/tracking keeps who set each value).
-UPDATE conversations SET context = jsonb_set(context, ARRAY[$3::text], $4::jsonb),
-       context_meta = jsonb_set(context_meta, ARRAY[$3::text], jsonb_build_object('set_by', 'rule', 'set_at', now()))
-WHERE workspace_id = $1 AND id = $2 AND context -> $3::text IS DISTINCT FROM $4::jsonb
-  AND coalesce(context_meta -> $3::text ->> 'set_by', '') <> 'user';
-
 -- name: Assign
 UPDATE conversations SET assigned_to = nullif($3::bigint, 0)
 WHERE workspace_id = $1 AND id = $2

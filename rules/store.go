@@ -53,7 +53,7 @@ type Run struct {
 
 type queries struct {
 	Insert, Update, SetEnabled, Delete, List, AnyForTrigger, ForTrigger, LockFacts string
-	AddTag, RemoveTag, SetStatus, SetField, Assign, Notify, InsertRuns, Runs       string
+	AddTag, RemoveTag, SetStatus, Assign, Notify, InsertRuns, Runs                 string
 	InsertWebhookCall, WebhookCalls, WebhookSecret, DueQuiet                       string
 }
 

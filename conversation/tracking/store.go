@@ -55,7 +55,7 @@ type Store struct {
 type queries struct {
 	LockVersions, Current, Version, Versions, InsertVersion, FilledConversations, ScoreEmpty string
 	LockContext, ReadContext, WriteContext, InsertHistory, History, FillCounts, CountActive  string
-	InboundText                                                                              string
+	InboundText, Region                                                                      string
 }
 
 // New loads the store's queries.
