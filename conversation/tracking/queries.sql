@@ -11,8 +11,10 @@ SELECT version, definition, created_by, created_at FROM context_schemas
 WHERE workspace_id = $1 AND version = $2;
 
 -- name: Versions
-SELECT version, jsonb_array_length(definition -> 'fields'), created_by, created_at FROM context_schemas
-WHERE workspace_id = $1 ORDER BY version DESC LIMIT 100;
+SELECT s.version, jsonb_array_length(s.definition -> 'fields'), s.created_by, coalesce(u.name, ''), s.created_at
+FROM context_schemas s
+LEFT JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.created_by
+WHERE s.workspace_id = $1 ORDER BY s.version DESC LIMIT 100;
 
 -- name: InsertVersion
 INSERT INTO context_schemas (workspace_id, version, definition, created_by)
