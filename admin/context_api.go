@@ -24,6 +24,8 @@ func (h *Handler) registerContextAPI(app *fiber.App) {
 	cg.Get("/", h.apiContext)
 	cg.Patch("/", h.apiPatchContext)
 	cg.Post("/extract", h.apiExtractContext)
+	// The name for it, beside .../conversations/{id}/status.
+	cg.Post("/change-status", h.apiChangeStatus)
 }
 
 // contextErr turns the tracking package's not-found into the API's.
