@@ -126,6 +126,7 @@ func TestWebhookActionIsSignedAndRetried(t *testing.T) {
 			return
 		}
 		bodies = append(bodies, body)
+		_, _ = w.Write([]byte(`{"crm_id": "c-77"}`))
 	}))
 	t.Cleanup(srv.Close)
 	p := pipelinetest.New(t, nil)
@@ -156,6 +157,13 @@ func TestWebhookActionIsSignedAndRetried(t *testing.T) {
 		require.NoError(t, err)
 		return len(calls) == 2 && calls[0].StatusCode == 503 && calls[1].StatusCode == 200
 	}, "both attempts are recorded with the receiver's answer")
+	// The run lists its attempts, with what the receiver said.
+	run = runs(t, p, id)[0]
+	require.Len(t, run.Webhooks, 2)
+	require.Equal(t, "try later\n", run.Webhooks[0].Response)
+	require.Equal(t, "the receiver answered 503", run.Webhooks[0].Error)
+	require.Equal(t, `{"crm_id": "c-77"}`, run.Webhooks[1].Response)
+	require.Empty(t, run.Webhooks[1].Error)
 }
 
 func TestTimeElapsedRuleFiresOncePerQuietSpell(t *testing.T) {

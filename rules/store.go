@@ -49,6 +49,8 @@ type Run struct {
 	Error          string    `json:"error,omitempty"`
 	DurationUS     int       `json:"duration_us"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Webhooks are the delivery attempts of its webhook actions.
+	Webhooks []WebhookCall `json:"webhooks"`
 }
 
 type queries struct {
@@ -181,7 +183,7 @@ func (e *Engine) Runs(ctx context.Context, db database.DBTX, ws, id int64, limit
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Run, error) {
 		var r Run
-		err := row.Scan(&r.ID, &r.ConversationID, &r.Trigger, &r.Matched, &r.Actions, &r.Error, &r.DurationUS, &r.CreatedAt)
+		err := row.Scan(&r.ID, &r.ConversationID, &r.Trigger, &r.Matched, &r.Actions, &r.Error, &r.DurationUS, &r.CreatedAt, &r.Webhooks)
 		return r, err
 	})
 }
