@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 )
 
@@ -51,7 +52,18 @@ type Engine struct {
 // implements it.
 type FieldWriter interface {
 	SetByRule(ctx context.Context, tx pgx.Tx, ws, conv, ruleID int64, ruleName, field string, value any) (any, bool, error)
+	// CheckValue is nil when the workspace's field of that key (if it has one) accepts
+	// value; a refusal's error says why in words for the owner, wrapped in InvalidValue.
+	CheckValue(ctx context.Context, db database.DBTX, ws int64, field string, value any) error
 }
+
+// InvalidValue wraps why a field refuses a set_field action's value.
+func InvalidValue(err error) error { return valueError{err} }
+
+type valueError struct{ err error }
+
+func (v valueError) Error() string { return v.err.Error() }
+func (v valueError) Unwrap() error { return v.err }
 
 // New loads the engine's queries. Register its workers, then Attach the River client.
 func New(pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {

@@ -2,9 +2,14 @@ package tracking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/frontdesk/frontdesk/conversation/schema"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/rules"
 )
 
 // SetByRule writes a rule's set_field value in tx as Apply writes a person's: checked
@@ -24,15 +29,8 @@ func (s *Store) SetByRule(ctx context.Context, tx pgx.Tx, ws, conv, ruleID int64
 	if c.Meta[key].SetBy == "user" {
 		return c.Values[key], false, nil
 	}
-	// A key the schema lacks is kept as given: rules may track facts of their own.
-	if f, ok := cur.Schema.Field(key); ok {
-		var region string
-		if err := tx.QueryRow(ctx, s.q.Region, ws).Scan(&region); err != nil {
-			return nil, false, fmt.Errorf("tracking: region of workspace %d: %w", ws, err)
-		}
-		if value, err = f.Check(value, region); err != nil {
-			return nil, false, fmt.Errorf("field %s: %w", key, err)
-		}
+	if value, err = s.checkRuleValue(ctx, tx, ws, cur.Schema, key, value); err != nil {
+		return nil, false, fmt.Errorf("field %s: %w", key, err)
 	}
 	old, had := c.Values[key]
 	if (had && sameValue(old, value)) || (!had && value == nil) {
@@ -54,4 +52,33 @@ func (s *Store) SetByRule(ctx context.Context, tx pgx.Tx, ws, conv, ruleID int64
 		return nil, false, err
 	}
 	return value, true, nil
+}
+
+// CheckValue reports whether the workspace's current field of key accepts a rule's
+// value; a key the schema lacks accepts anything (rules may track facts of their own).
+func (s *Store) CheckValue(ctx context.Context, db database.DBTX, ws int64, key string, value any) error {
+	cur, err := s.Current(ctx, db, ws)
+	if err != nil {
+		return err
+	}
+	if _, err := s.checkRuleValue(ctx, db, ws, cur.Schema, key, value); err != nil {
+		if errors.Is(err, schema.ErrValue) {
+			return rules.InvalidValue(err)
+		}
+		return err
+	}
+	return nil
+}
+
+// checkRuleValue is value as the field of key stores it, or as given for a key sc lacks.
+func (s *Store) checkRuleValue(ctx context.Context, db database.DBTX, ws int64, sc schema.Schema, key string, value any) (any, error) {
+	f, ok := sc.Field(key)
+	if !ok {
+		return value, nil
+	}
+	var region string
+	if err := db.QueryRow(ctx, s.q.Region, ws).Scan(&region); err != nil {
+		return nil, fmt.Errorf("tracking: region of workspace %d: %w", ws, err)
+	}
+	return f.Check(value, region)
 }

@@ -299,15 +299,21 @@ func TestRuleSetFieldRecordsHistoryAndRescores(t *testing.T) {
 	t.Parallel()
 	p := pipelinetest.New(t, nil)
 	ctx := context.Background()
-	useTemplate(t, p, "real_estate")
 	r, err := rules.Parse([]byte(`{"name": "Sellers", "trigger": "new_message",
 		"conditions": {"all": [{"field": "message.text", "op": "contains", "value": "call me back"}]},
 		"actions": [{"type": "set_field", "field": "looking_to", "value": "selling"},
 		            {"type": "set_field", "field": "bedrooms", "value": "lots"},
 		            {"type": "set_field", "field": "source", "value": "rule"}]}`))
 	require.NoError(t, err)
+	// Saved before the schema had the fields: the wrong bedrooms value fails when it runs.
 	rule, err := p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
 	require.NoError(t, err)
+	useTemplate(t, p, "real_estate")
+	// Saved now, it is refused with the path of the value.
+	_, err = p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
+	var verr validation.Error
+	require.ErrorAs(t, err, &verr)
+	require.Equal(t, validation.Error{"actions[1].value": `"lots" is not a number`}, verr)
 
 	conv := say(t, p, "+447700900612", "hello")
 	c, _ := read(t, p, conv)
