@@ -68,6 +68,7 @@ type analyticsView struct {
 	Presets                            []int
 	CSVQuery                           string
 	BusiestRows                        []string
+	Context                            contextStats
 }
 
 func (h *Handler) analyticsPage(c *fiber.Ctx) error {
@@ -98,6 +99,13 @@ func (h *Handler) analyticsPage(c *fiber.Ctx) error {
 	v.CSVQuery = "from=" + rep.From + "&to=" + rep.To
 	v.FirstReply, v.Approval = humanSeconds(rep.FirstReply.Seconds), humanSeconds(rep.Approval.Seconds)
 	h.drawCharts(&v)
+	since, err := time.ParseInLocation(time.DateOnly, rep.From, w.Location())
+	if err != nil {
+		return err
+	}
+	if v.Context, err = h.contextAnalytics(c.UserContext(), w.ID, since); err != nil {
+		return err
+	}
 	c.Status(statusFor(v.Errors))
 	return h.pages.Render(c, "analytics.html", fiber.Map{
 		"Title": "Analytics", "User": currentUser(c), "Workspace": w, "CSRF": c.Locals("csrf"), "Nav": "analytics", "A": v,

@@ -16,6 +16,7 @@ func (h *Handler) registerContextAPI(app *fiber.App) {
 	g := app.Group("/api/v1/context/workspaces/:ws/schemas", h.requireToken, h.ruleWorkspace)
 	g.Get("/", h.apiSchemas)
 	g.Put("/", h.apiSaveSchema)
+	g.Get("/:version<int>", h.apiSchemaVersion)
 	g.Post("/preview", h.apiPreviewSchema)
 	g.Get("/templates", h.apiSchemaTemplates)
 	g.Post("/templates/:template", h.apiSchemaFromTemplate)
@@ -23,6 +24,8 @@ func (h *Handler) registerContextAPI(app *fiber.App) {
 	cg.Get("/", h.apiContext)
 	cg.Patch("/", h.apiPatchContext)
 	cg.Post("/extract", h.apiExtractContext)
+	// The name for it, beside .../conversations/{id}/status.
+	cg.Post("/change-status", h.apiChangeStatus)
 }
 
 // contextErr turns the tracking package's not-found into the API's.

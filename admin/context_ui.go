@@ -36,12 +36,14 @@ type builderView struct {
 	Version   int
 	Errors    map[string]string // errors not about one field
 	Saved     string
+	Versions  []tracking.VersionInfo
 }
 
 func (h *Handler) registerContextUI(ui fiber.Router) {
 	ui.Get("/context", h.contextPage)
 	ui.Post("/context", h.saveContextUI)
 	ui.Post("/context/template", h.contextTemplateUI)
+	ui.Get("/context/versions/:version<int>", h.contextVersionPage)
 	ui.Post("/conversations/:id<int>/context", h.correctContextUI)
 }
 
@@ -239,6 +241,9 @@ func (h *Handler) renderBuilder(c *fiber.Ctx, status int, v builderView) error {
 		return err
 	}
 	v.Types = schema.Types()
+	if v.Versions, err = h.Context.Versions(c.UserContext(), h.Pool, w.ID); err != nil {
+		return err
+	}
 	// One empty row adds a field.
 	v.Rows = append(v.Rows, fieldRow{Index: len(v.Rows), Position: strconv.Itoa(len(v.Rows) + 1), Type: string(schema.Text)})
 	for i := range v.Rows {

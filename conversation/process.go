@@ -125,16 +125,8 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.NewMessage); err != nil {
 			return err
 		}
-		if d.booked || d.moved {
-			if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.AppointmentBooked); err != nil {
-				return err
-			}
-		}
-		if d.cancelled {
-			if err := s.fire(ctx, tx, a.WorkspaceID, convID, rules.AppointmentCancelled); err != nil {
-				return err
-			}
-		}
+		// Appointment rules are fired by the booking itself (AppointmentChanged), as for
+		// appointments a person books in the calendar.
 		ev.add(live.Event{WorkspaceID: a.WorkspaceID, Kind: "draft", ConversationID: convID, ContactID: contactID, DraftID: draftID})
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err

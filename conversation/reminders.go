@@ -37,11 +37,15 @@ func (a ReminderArgs) key() string {
 	return fmt.Sprintf("appointment:%d:%d:%d", a.AppointmentID, a.Sequence, a.Minutes)
 }
 
-// AppointmentChanged schedules the reminders of a booked or moved appointment, in the
-// transaction that booked or moved it (booking.ChangeHook). The reminders of its
-// earlier version, and those of a cancelled one, find it changed when due and send
-// nothing.
+// AppointmentChanged fires the appointment rules and schedules the reminders of a
+// booked or moved appointment, in the transaction that booked, moved or cancelled it
+// (booking.ChangeHook), whoever did: the assistant, a person in the calendar, the API.
+// The reminders of its earlier version, and those of a cancelled one, find it changed
+// when due and send nothing.
 func (s *Service) AppointmentChanged(ctx context.Context, tx pgx.Tx, c booking.Change) error {
+	if err := s.fireAppointmentRules(ctx, tx, c); err != nil {
+		return err
+	}
 	if c.Kind == booking.Cancelled || s.jobs == nil {
 		return nil
 	}

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,7 +46,7 @@ func (e *Engine) facts(ctx context.Context, tx pgx.Tx, ws, conversationID int64)
 
 // apply carries out one action in tx and updates f to match, so later rules see the
 // change. It returns how the action reads in the record, and the events it caused.
-func (e *Engine) apply(ctx context.Context, tx pgx.Tx, a EvaluateArgs, ruleID int64, i int, act Action, f *Facts, dry bool) (string, []EvaluateArgs, error) {
+func (e *Engine) apply(ctx context.Context, tx pgx.Tx, a EvaluateArgs, ruleID int64, ruleName string, act Action, f *Facts, dry bool) (string, []EvaluateArgs, error) {
 	desc := describe(act)
 	if dry {
 		return desc, nil, nil
@@ -98,17 +98,16 @@ func (e *Engine) apply(ctx context.Context, tx pgx.Tx, a EvaluateArgs, ruleID in
 		f.Values["status"] = act.Status
 		return desc, []EvaluateArgs{{Trigger: StatusChanged, Before: map[string]any{"status": before}}}, nil
 	case SetField:
-		raw, err := json.Marshal(act.Value)
-		if err != nil {
-			return desc, nil, err
+		if e.Fields == nil {
+			return desc, nil, errors.New("context fields cannot be set here")
 		}
 		key := "context." + act.Field
 		before := f.Values[key]
-		ok, err := changed(e.q.SetField, act.Field, raw)
+		v, ok, err := e.Fields.SetByRule(ctx, tx, ws, conv, ruleID, ruleName, act.Field, act.Value)
 		if err != nil || !ok {
 			return desc + " (no change)", nil, err
 		}
-		f.Values[key] = act.Value
+		f.Values[key] = v
 		return desc, []EvaluateArgs{{Trigger: ContextChanged, Before: map[string]any{key: before}}}, nil
 	case Assign:
 		ok, err := changed(e.q.Assign, act.UserID)

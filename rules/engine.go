@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/sqlset"
 )
 
@@ -39,9 +40,30 @@ type Engine struct {
 	}
 	// Replies drafts send_reply actions' replies; nil refuses them.
 	Replies Replier
+	// Fields writes set_field actions' values; nil refuses them.
+	Fields FieldWriter
 	// RunRetention is how long rule runs are kept; 0 keeps them for ever.
 	RunRetention time.Duration
 }
+
+// FieldWriter writes a set_field action's value in tx, with its history naming the rule
+// and the conversation's completion and priority recomputed, and returns the value as
+// stored and whether it changed (a person's value stands). conversation/tracking
+// implements it.
+type FieldWriter interface {
+	SetByRule(ctx context.Context, tx pgx.Tx, ws, conv, ruleID int64, ruleName, field string, value any) (any, bool, error)
+	// CheckValue is nil when the workspace's field of that key (if it has one) accepts
+	// value; a refusal's error says why in words for the owner, wrapped in InvalidValue.
+	CheckValue(ctx context.Context, db database.DBTX, ws int64, field string, value any) error
+}
+
+// InvalidValue wraps why a field refuses a set_field action's value.
+func InvalidValue(err error) error { return valueError{err} }
+
+type valueError struct{ err error }
+
+func (v valueError) Error() string { return v.err.Error() }
+func (v valueError) Unwrap() error { return v.err }
 
 // New loads the engine's queries. Register its workers, then Attach the River client.
 func New(pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {
@@ -203,7 +225,7 @@ func (e *Engine) evaluate(ctx context.Context, tx pgx.Tx, a EvaluateArgs, dry bo
 					}
 					continue
 				}
-				desc, next, err := e.apply(ctx, tx, a, l.id, i, act, &f, dry)
+				desc, next, err := e.apply(ctx, tx, a, l.id, l.rule.Name, act, &f, dry)
 				o.Actions = append(o.Actions, desc)
 				if err != nil {
 					runErr = errors.Join(runErr, fmt.Errorf("%s: %w", act.Type, err))

@@ -126,6 +126,7 @@ func TestWebhookActionIsSignedAndRetried(t *testing.T) {
 			return
 		}
 		bodies = append(bodies, body)
+		_, _ = w.Write([]byte(`{"crm_id": "c-77"}`))
 	}))
 	t.Cleanup(srv.Close)
 	p := pipelinetest.New(t, nil)
@@ -156,6 +157,13 @@ func TestWebhookActionIsSignedAndRetried(t *testing.T) {
 		require.NoError(t, err)
 		return len(calls) == 2 && calls[0].StatusCode == 503 && calls[1].StatusCode == 200
 	}, "both attempts are recorded with the receiver's answer")
+	// The run lists its attempts, with what the receiver said.
+	run = runs(t, p, id)[0]
+	require.Len(t, run.Webhooks, 2)
+	require.Equal(t, "try later\n", run.Webhooks[0].Response)
+	require.Equal(t, "the receiver answered 503", run.Webhooks[0].Error)
+	require.Equal(t, `{"crm_id": "c-77"}`, run.Webhooks[1].Response)
+	require.Empty(t, run.Webhooks[1].Error)
 }
 
 func TestTimeElapsedRuleFiresOncePerQuietSpell(t *testing.T) {
@@ -222,4 +230,35 @@ func TestNoRuleNoJob(t *testing.T) {
 	say(t, p, "+447700900601", "And on Sunday?")
 	pipelinetest.Eventually(t, func() bool { return len(runs(t, p, id)) == 1 }, "the rule ran")
 	require.Positive(t, jobs())
+}
+
+// TestRemoveTagAndAssignAct: the two actions no other test runs to success.
+func TestRemoveTagAndAssignAct(t *testing.T) {
+	t.Parallel()
+	p := pipelinetest.New(t, nil)
+	ctx := context.Background()
+	var user int64
+	require.NoError(t, p.Pool.QueryRow(ctx, `INSERT INTO users (workspace_id, email, role, password_hash)
+		VALUES ($1, 'kim@acme.example', 'staff', 'x') RETURNING id`, p.Workspace.ID).Scan(&user))
+	addRule(t, p, `{"name": "Tag first contact", "trigger": "new_message", "priority": 10,
+		"conditions": {"all": [{"field": "message.text", "op": "contains", "value": "hello"}]},
+		"actions": [{"type": "add_tag", "tag": "new-lead"}]}`)
+	id := addRule(t, p, `{"name": "Hand over", "trigger": "new_message",
+		"conditions": {"all": [{"field": "message.text", "op": "contains", "value": "speak to kim"}]},
+		"actions": [{"type": "remove_tag", "tag": "new-lead"}, {"type": "assign", "user_id": `+strconv.FormatInt(user, 10)+`}]}`)
+	conv := say(t, p, "+447700900509", "hello there")
+	tagged := func() bool {
+		return p.Count(t, `SELECT count(*) FROM conversations WHERE id = $1 AND 'new-lead' = ANY (tags)`, conv) == 1
+	}
+	pipelinetest.Eventually(t, tagged, "tagged")
+	require.Zero(t, p.Count(t, `SELECT count(*) FROM conversations WHERE id = $1 AND assigned_to IS NOT NULL`, conv))
+
+	say(t, p, "+447700900509", "can I speak to Kim please")
+	pipelinetest.Eventually(t, func() bool { return len(runs(t, p, id)) == 2 }, "the hand-over rule ran twice")
+	r := runs(t, p, id)[0]
+	require.True(t, r.Matched)
+	require.Empty(t, r.Error)
+	require.Equal(t, []string{"remove_tag new-lead", "assign user " + strconv.FormatInt(user, 10)}, r.Actions)
+	require.False(t, tagged())
+	require.Equal(t, 1, p.Count(t, `SELECT count(*) FROM conversations WHERE id = $1 AND assigned_to = $2`, conv, user))
 }

@@ -68,13 +68,6 @@ WHERE workspace_id = $1 AND id = $2 AND $3 = ANY (tags);
 -- name: SetStatus
 UPDATE conversations SET workflow_status = $3 WHERE workspace_id = $1 AND id = $2 AND workflow_status <> $3;
 
--- name: SetField
--- A value a person set stands (conversation/tracking keeps who set each value).
-UPDATE conversations SET context = jsonb_set(context, ARRAY[$3::text], $4::jsonb),
-       context_meta = jsonb_set(context_meta, ARRAY[$3::text], jsonb_build_object('set_by', 'rule', 'set_at', now()))
-WHERE workspace_id = $1 AND id = $2 AND context -> $3::text IS DISTINCT FROM $4::jsonb
-  AND coalesce(context_meta -> $3::text ->> 'set_by', '') <> 'user';
-
 -- name: Assign
 UPDATE conversations SET assigned_to = nullif($3::bigint, 0)
 WHERE workspace_id = $1 AND id = $2
@@ -92,15 +85,20 @@ FROM unnest($4::bigint[], $5::boolean[], $6::jsonb[], $7::text[], $8::integer[])
 RETURNING rule_id, id;
 
 -- name: Runs
-SELECT id, conversation_id, trigger, matched, actions, error, duration_us, created_at
-FROM rule_runs WHERE workspace_id = $1 AND rule_id = $2 ORDER BY id DESC LIMIT $3;
+-- With each run's webhook attempts.
+SELECT rr.id, rr.conversation_id, rr.trigger, rr.matched, rr.actions, rr.error, rr.duration_us, rr.created_at,
+       coalesce((SELECT jsonb_agg(jsonb_build_object('run_id', w.run_id, 'url', w.url, 'attempt', w.attempt,
+                    'status_code', w.status_code, 'error', w.error, 'response', w.response, 'created_at', w.created_at)
+                    ORDER BY w.id)
+                 FROM rule_webhook_calls w WHERE w.workspace_id = rr.workspace_id AND w.run_id = rr.id), '[]'::jsonb)
+FROM rule_runs rr WHERE rr.workspace_id = $1 AND rr.rule_id = $2 ORDER BY rr.id DESC LIMIT $3;
 
 -- name: InsertWebhookCall
-INSERT INTO rule_webhook_calls (workspace_id, run_id, url, attempt, status_code, error)
-VALUES ($1, $2, $3, $4, $5, $6);
+INSERT INTO rule_webhook_calls (workspace_id, run_id, url, attempt, status_code, error, response)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: WebhookCalls
-SELECT run_id, url, attempt, status_code, error, created_at
+SELECT run_id, url, attempt, status_code, error, response, created_at
 FROM rule_webhook_calls WHERE workspace_id = $1 AND run_id = $2 ORDER BY id;
 
 -- name: WebhookSecret

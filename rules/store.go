@@ -49,11 +49,13 @@ type Run struct {
 	Error          string    `json:"error,omitempty"`
 	DurationUS     int       `json:"duration_us"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Webhooks are the delivery attempts of its webhook actions.
+	Webhooks []WebhookCall `json:"webhooks"`
 }
 
 type queries struct {
 	Insert, Update, SetEnabled, Delete, List, AnyForTrigger, ForTrigger, LockFacts string
-	AddTag, RemoveTag, SetStatus, SetField, Assign, Notify, InsertRuns, Runs       string
+	AddTag, RemoveTag, SetStatus, Assign, Notify, InsertRuns, Runs                 string
 	InsertWebhookCall, WebhookCalls, WebhookSecret, DueQuiet                       string
 }
 
@@ -83,12 +85,40 @@ func (e *Engine) checkStatuses(ctx context.Context, db database.DBTX, ws int64, 
 	return nil
 }
 
+// checkFields refuses set_field actions whose value the workspace's field of that key
+// would refuse, naming actions[i].value.
+func (e *Engine) checkFields(ctx context.Context, db database.DBTX, ws int64, r Rule) error {
+	if e.Fields == nil {
+		return nil
+	}
+	errs := validation.Error{}
+	for i, a := range r.Actions {
+		if a.Type != SetField {
+			continue
+		}
+		if err := e.Fields.CheckValue(ctx, db, ws, a.Field, a.Value); err != nil {
+			var bad valueError
+			if !errors.As(err, &bad) {
+				return err
+			}
+			errs[fmt.Sprintf("actions[%d].value", i)] = bad.Error()
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
 // Create stores a checked rule, enabled.
 func (e *Engine) Create(ctx context.Context, db database.DBTX, ws int64, r Rule) (Stored, error) {
 	if err := r.Check(); err != nil {
 		return Stored{}, err
 	}
 	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkFields(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)
@@ -109,6 +139,9 @@ func (e *Engine) Update(ctx context.Context, db database.DBTX, ws, id int64, r R
 		return Stored{}, err
 	}
 	if err := e.checkStatuses(ctx, db, ws, r); err != nil {
+		return Stored{}, err
+	}
+	if err := e.checkFields(ctx, db, ws, r); err != nil {
 		return Stored{}, err
 	}
 	def, err := json.Marshal(r)
@@ -181,7 +214,7 @@ func (e *Engine) Runs(ctx context.Context, db database.DBTX, ws, id int64, limit
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Run, error) {
 		var r Run
-		err := row.Scan(&r.ID, &r.ConversationID, &r.Trigger, &r.Matched, &r.Actions, &r.Error, &r.DurationUS, &r.CreatedAt)
+		err := row.Scan(&r.ID, &r.ConversationID, &r.Trigger, &r.Matched, &r.Actions, &r.Error, &r.DurationUS, &r.CreatedAt, &r.Webhooks)
 		return r, err
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -96,12 +97,14 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "frontdesk-rules/1")
 	req.Header.Set(SignatureHeader, Sign(*secret, e.Now(), a.Body))
-	status, callErr := 0, error(nil)
+	status, callErr, answer := 0, error(nil), ""
 	res, err := e.HTTP.Do(req)
 	if err != nil {
 		callErr = err
 	} else {
 		status = res.StatusCode
+		head, _ := io.ReadAll(io.LimitReader(res.Body, maxResponse))
+		answer = strings.ToValidUTF8(string(head), "")
 		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 		_ = res.Body.Close()
 		if status < 200 || status > 299 {
@@ -112,20 +115,25 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	if callErr != nil {
 		msg = callErr.Error()
 	}
-	if _, err := e.pool.Exec(context.WithoutCancel(ctx), e.q.InsertWebhookCall, a.WorkspaceID, a.RunID, a.URL, job.Attempt, status, msg); err != nil {
+	if _, err := e.pool.Exec(context.WithoutCancel(ctx), e.q.InsertWebhookCall, a.WorkspaceID, a.RunID, a.URL, job.Attempt, status, msg, answer); err != nil {
 		return fmt.Errorf("rules: record webhook call: %w", err)
 	}
 	return callErr
 }
 
+// maxResponse is how much of a receiver's answer is kept with the attempt.
+const maxResponse = 1000
+
 // WebhookCall is one delivery attempt of a webhook action.
 type WebhookCall struct {
-	RunID      int64     `json:"run_id"`
-	URL        string    `json:"url"`
-	Attempt    int       `json:"attempt"`
-	StatusCode int       `json:"status_code"`
-	Error      string    `json:"error,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
+	RunID      int64  `json:"run_id"`
+	URL        string `json:"url"`
+	Attempt    int    `json:"attempt"`
+	StatusCode int    `json:"status_code"`
+	Error      string `json:"error,omitempty"`
+	// Response is the start of the receiver's body.
+	Response  string    `json:"response,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // WebhookCalls lists a run's webhook attempts.
@@ -136,7 +144,7 @@ func (e *Engine) WebhookCalls(ctx context.Context, ws, runID int64) ([]WebhookCa
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (WebhookCall, error) {
 		var c WebhookCall
-		err := r.Scan(&c.RunID, &c.URL, &c.Attempt, &c.StatusCode, &c.Error, &c.CreatedAt)
+		err := r.Scan(&c.RunID, &c.URL, &c.Attempt, &c.StatusCode, &c.Error, &c.Response, &c.CreatedAt)
 		return c, err
 	})
 }

@@ -145,6 +145,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	}
 	a.twilio.Pipeline = a.conv
 	a.rules.Replies = a.conv // send_reply actions draft through the approval policy
+	a.rules.Fields = a.context
 	a.telegram.Conversations = a.conv
 	a.whatsapp.Conversations = a.conv
 	a.booking.OnChange(a.conv) // reminders

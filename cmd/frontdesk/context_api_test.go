@@ -114,6 +114,17 @@ func TestContextAPI(t *testing.T) {
 	status, body = owner.do("GET", base, nil)
 	require.Equal(t, http.StatusOK, status)
 	require.Len(t, body["versions"], 2)
+	// An old version reads as it was saved: email was still an e-mail field in version 1.
+	status, body = owner.do("GET", base+"/1", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, 1.0, body["version"])
+	types := map[any]any{}
+	for _, f := range body["schema"].(map[string]any)["fields"].([]any) {
+		types[f.(map[string]any)["key"]] = f.(map[string]any)["type"]
+	}
+	require.Equal(t, "email", types["email"])
+	status, _ = owner.do("GET", base+"/3", nil)
+	require.Equal(t, http.StatusNotFound, status)
 	_, body = owner.do("GET", path, nil)
 	require.NotContains(t, body["values"], "email")
 

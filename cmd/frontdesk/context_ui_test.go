@@ -86,6 +86,21 @@ func TestContextPages(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
 	_, page = get(t, c, convURL)
 	require.NotContains(t, page, "<option selected>colour</option>")
+
+	// Past versions are listed, with who saved them, and each can be read, not edited.
+	_, page = get(t, c, s.url+"/admin/context")
+	require.Regexp(t, `(?s)id="schema-versions".*<td>2 <span class="muted">\(current\)</span></td>.*Dr. Sam Patel</td>\s*<td>2</td>.*<tr><td>1</td>.*Dr. Sam Patel</td>\s*<td>2</td><td><a href="/admin/context/versions/1">View</a>`, page)
+	resp2, page := get(t, c, s.url+"/admin/context/versions/1")
+	require.Equal(t, http.StatusOK, resp2.StatusCode)
+	require.Contains(t, page, "read-only")
+	require.NotContains(t, page, `id="schema-form"`)
+	require.Regexp(t, `(?s)id="version-fields".*<code>budget</code></td><td>currency</td>.*<code>service</code></td><td>single_choice</td>.*<pre class="mono">cut: haircut, trim\ncolour</pre>`, page)
+	require.Contains(t, page, "service = colour: 10", "version 1 had the priority rule version 2 dropped")
+	_, page = get(t, c, s.url+"/admin/context/versions/2")
+	require.Regexp(t, `<code>service</code></td><td>number</td>`, page)
+	require.Contains(t, page, "This is the current version")
+	resp2, _ = get(t, c, s.url+"/admin/context/versions/3")
+	require.Equal(t, http.StatusNotFound, resp2.StatusCode)
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }

@@ -141,6 +141,9 @@ func demo(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 	if err != nil {
 		return err
 	}
+	if err := seedDemoContext(ctx, a, w, contactID); err != nil {
+		return fmt.Errorf("seed demo context: %w", err)
+	}
 	link, err := a.portal.CreateLink(ctx, pool, w.ID, contactID, cfg.PortalLinkTTL)
 	if err != nil {
 		return err

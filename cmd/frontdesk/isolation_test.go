@@ -59,6 +59,7 @@ var isolationParams = []struct{ prefix, kind string }{
 	{"/api/v1/team/members/", "member"},
 	{"/api/v1/notifications/", "notification"},
 	{"/api/v1/context/conversations/", "conversation"},
+	{"/admin/context/versions/", "schema_version"},
 }
 
 // isolationSkips are routes not called, with why.
@@ -107,6 +108,7 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	ids["rule"] = int64(rule["id"].(float64))
 	status, _ = ownerB.do("POST", "/api/v1/context/workspaces/"+b.Slug+"/schemas/templates/general", nil)
 	require.Equal(t, http.StatusCreated, status)
+	ids["schema_version"] = 1 // numbered per workspace: A, with none, must find no version 1
 	status, ctxB := ownerB.do("PATCH", fmt.Sprintf("/api/v1/context/conversations/%d/contexts", ids["conversation"]),
 		map[string]any{"values": map[string]any{"topic": markerContext}})
 	require.Equal(t, http.StatusOK, status, ctxB)

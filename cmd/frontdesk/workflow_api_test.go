@@ -53,6 +53,10 @@ func TestWorkflowAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, body)
 	require.Equal(t, "qualified", body["status"])
 	require.Equal(t, []any{"won", "lost"}, body["next"])
+	ctxStatus := "/api/v1/context/conversations/" + strconv.FormatInt(res.ConversationID, 10) + "/contexts/change-status"
+	status, body = owner.do("POST", ctxStatus, map[string]string{"status": "new"})
+	require.Equal(t, http.StatusConflict, status, body)
+	require.Contains(t, body["error"], "qualified → new")
 	status, _ = owner.do("POST", "/api/v1/context/conversations/987654/status", map[string]string{"status": "qualified"})
 	require.Equal(t, http.StatusNotFound, status)
 

@@ -11,8 +11,10 @@ SELECT version, definition, created_by, created_at FROM context_schemas
 WHERE workspace_id = $1 AND version = $2;
 
 -- name: Versions
-SELECT version, jsonb_array_length(definition -> 'fields'), created_by, created_at FROM context_schemas
-WHERE workspace_id = $1 ORDER BY version DESC LIMIT 100;
+SELECT s.version, jsonb_array_length(s.definition -> 'fields'), s.created_by, coalesce(u.name, ''), s.created_at
+FROM context_schemas s
+LEFT JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.created_by
+WHERE s.workspace_id = $1 ORDER BY s.version DESC LIMIT 100;
 
 -- name: InsertVersion
 INSERT INTO context_schemas (workspace_id, version, definition, created_by)
@@ -40,11 +42,13 @@ UPDATE conversations SET context = $3, context_meta = $4, context_version = $5,
 WHERE workspace_id = $1 AND id = $2;
 
 -- name: InsertHistory
-INSERT INTO context_history (workspace_id, conversation_id, field, old_value, new_value, set_by, user_id, confidence, version)
-VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0), $8, $9);
+INSERT INTO context_history (workspace_id, conversation_id, field, old_value, new_value, set_by, user_id, confidence, version,
+                             rule_id, rule_name)
+VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0), $8, $9, nullif($10::bigint, 0), $11);
 
 -- name: History
-SELECT h.field, h.old_value, h.new_value, h.set_by, coalesce(h.user_id, 0), coalesce(u.name, ''), h.confidence, h.version, h.created_at
+SELECT h.field, h.old_value, h.new_value, h.set_by, coalesce(h.user_id, 0), coalesce(u.name, ''), h.confidence, h.version,
+       coalesce(h.rule_id, 0), h.rule_name, h.created_at
 FROM context_history h
 LEFT JOIN users u ON u.workspace_id = h.workspace_id AND u.id = h.user_id
 WHERE h.workspace_id = $1 AND h.conversation_id = $2
@@ -66,3 +70,6 @@ SELECT coalesce(string_agg(text, E'\n' ORDER BY id), '') FROM (
     WHERE workspace_id = $1 AND conversation_id = $2 AND direction = 'inbound' AND text <> ''
     ORDER BY id DESC LIMIT 20
 ) recent;
+
+-- name: Region
+SELECT phone_region FROM workspaces WHERE id = $1;

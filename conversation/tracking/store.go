@@ -55,7 +55,7 @@ type Store struct {
 type queries struct {
 	LockVersions, Current, Version, Versions, InsertVersion, FilledConversations, ScoreEmpty string
 	LockContext, ReadContext, WriteContext, InsertHistory, History, FillCounts, CountActive  string
-	InboundText                                                                              string
+	InboundText, Region                                                                      string
 }
 
 // New loads the store's queries.
@@ -83,10 +83,13 @@ type Version struct {
 
 // VersionInfo summarises a saved version.
 type VersionInfo struct {
-	Number    int       `json:"version"`
-	Fields    int       `json:"fields"`
-	CreatedBy int64     `json:"created_by,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	Number    int   `json:"version"`
+	Fields    int   `json:"fields"`
+	CreatedBy int64 `json:"created_by,omitempty"`
+	// CreatedByName is the person's name; empty for a version saved by the system (the
+	// demo's seed) or by someone since removed.
+	CreatedByName string    `json:"created_by_name,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 func scanVersion(row pgx.Row) (Version, error) {
@@ -135,7 +138,7 @@ func (s *Store) Versions(ctx context.Context, db database.DBTX, ws int64) ([]Ver
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (VersionInfo, error) {
 		var v VersionInfo
 		var by *int64
-		err := r.Scan(&v.Number, &v.Fields, &by, &v.CreatedAt)
+		err := r.Scan(&v.Number, &v.Fields, &by, &v.CreatedByName, &v.CreatedAt)
 		if by != nil {
 			v.CreatedBy = *by
 		}

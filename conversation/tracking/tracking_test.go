@@ -291,3 +291,59 @@ func TestChangedToSeesTheValueBefore(t *testing.T) {
 	p.Idle(t)
 	require.Equal(t, runs, matched(), "rent -> rent is no change")
 }
+
+// TestRuleSetFieldRecordsHistoryAndRescores: a rule's set_field is checked against the
+// field, recorded in the history under the rule's name, and moves completion and
+// priority with the value, without waiting for the next extraction.
+func TestRuleSetFieldRecordsHistoryAndRescores(t *testing.T) {
+	t.Parallel()
+	p := pipelinetest.New(t, nil)
+	ctx := context.Background()
+	r, err := rules.Parse([]byte(`{"name": "Sellers", "trigger": "new_message",
+		"conditions": {"all": [{"field": "message.text", "op": "contains", "value": "call me back"}]},
+		"actions": [{"type": "set_field", "field": "looking_to", "value": "selling"},
+		            {"type": "set_field", "field": "bedrooms", "value": "lots"},
+		            {"type": "set_field", "field": "source", "value": "rule"}]}`))
+	require.NoError(t, err)
+	// Saved before the schema had the fields: the wrong bedrooms value fails when it runs.
+	rule, err := p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
+	require.NoError(t, err)
+	useTemplate(t, p, "real_estate")
+	// Saved now, it is refused with the path of the value.
+	_, err = p.Rules.Create(ctx, p.Pool, p.Workspace.ID, r)
+	var verr validation.Error
+	require.ErrorAs(t, err, &verr)
+	require.Equal(t, validation.Error{"actions[1].value": `"lots" is not a number`}, verr)
+
+	conv := say(t, p, "+447700900612", "hello")
+	c, _ := read(t, p, conv)
+	require.Equal(t, 0, c.Completion)
+	require.Equal(t, 0, c.Priority)
+
+	say(t, p, "+447700900612", "please call me back")
+	c, hist := read(t, p, conv)
+	require.Equal(t, "sell", c.Values["looking_to"], "the value is checked against the field: a synonym becomes its option")
+	require.Equal(t, 50, c.Completion, "looking_to of looking_to and property_type (budget does not apply to sellers)")
+	require.Equal(t, 20, c.Priority, "sellers score 20")
+	require.Equal(t, tracking.Meta{SetBy: "rule", RuleID: rule.ID, Rule: "Sellers", SetAt: c.Meta["looking_to"].SetAt}, c.Meta["looking_to"])
+	require.Equal(t, "rule", c.Values["source"], "a key the schema lacks is kept as given")
+	require.NotContains(t, c.Values, "bedrooms")
+
+	byField := map[string]tracking.Change{}
+	for _, h := range hist {
+		byField[h.Field] = h
+	}
+	require.Equal(t, "rule", byField["looking_to"].SetBy)
+	require.Equal(t, "Sellers", byField["looking_to"].RuleName)
+	require.Equal(t, rule.ID, byField["looking_to"].RuleID)
+	require.Nil(t, byField["looking_to"].Old)
+	require.Equal(t, "sell", byField["looking_to"].New)
+	require.Contains(t, byField, "source")
+	require.NotContains(t, byField, "bedrooms")
+
+	rs, err := p.Rules.Runs(ctx, p.Pool, p.Workspace.ID, rule.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	require.True(t, rs[0].Matched)
+	require.Contains(t, rs[0].Error, "field bedrooms", "an invalid value fails its action with the field named")
+}

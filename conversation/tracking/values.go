@@ -25,6 +25,8 @@ type Meta struct {
 	SetBy      string    `json:"set_by"` // "ai", "user", "rule" or "migration"
 	UserID     int64     `json:"user_id,omitempty"`
 	Confidence float64   `json:"confidence,omitempty"`
+	RuleID     int64     `json:"rule_id,omitempty"` // the rule whose set_field action set it
+	Rule       string    `json:"rule,omitempty"`
 	SetAt      time.Time `json:"set_at"`
 }
 
@@ -32,6 +34,9 @@ type Meta struct {
 type Setter struct {
 	By     string
 	UserID int64
+	// RuleID and RuleName name the rule, when By is "rule".
+	RuleID   int64
+	RuleName string
 }
 
 // Context is a conversation's values as stored.
@@ -53,6 +58,8 @@ type Change struct {
 	UserName   string    `json:"user_name,omitempty"`
 	Confidence *float32  `json:"confidence,omitempty"`
 	Version    int       `json:"version"`
+	RuleID     int64     `json:"rule_id,omitempty"`
+	RuleName   string    `json:"rule_name,omitempty"`
 	At         time.Time `json:"at"`
 }
 
@@ -91,7 +98,7 @@ func (s *Store) history(ctx context.Context, tx pgx.Tx, ws, conv int64, field st
 	}
 	oldJSON, _ := json.Marshal(old)
 	newJSON, _ := json.Marshal(nv)
-	if _, err := tx.Exec(ctx, s.q.InsertHistory, ws, conv, field, oldJSON, newJSON, by.By, by.UserID, c, version); err != nil {
+	if _, err := tx.Exec(ctx, s.q.InsertHistory, ws, conv, field, oldJSON, newJSON, by.By, by.UserID, c, version, by.RuleID, by.RuleName); err != nil {
 		return fmt.Errorf("tracking: record history of conversation %d: %w", conv, err)
 	}
 	return nil
@@ -117,7 +124,7 @@ func (s *Store) Read(ctx context.Context, db database.DBTX, ws, conv int64, limi
 	}
 	hist, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Change, error) {
 		var h Change
-		err := r.Scan(&h.Field, &h.Old, &h.New, &h.SetBy, &h.UserID, &h.UserName, &h.Confidence, &h.Version, &h.At)
+		err := r.Scan(&h.Field, &h.Old, &h.New, &h.SetBy, &h.UserID, &h.UserName, &h.Confidence, &h.Version, &h.RuleID, &h.RuleName, &h.At)
 		return h, err
 	})
 	if err != nil {

@@ -118,6 +118,8 @@ func New(t testing.TB, configure func(p *Pipeline, opts *Options)) *Pipeline {
 		opts.Mail.AddWorkers(workers)
 	}
 	p.Rules.Replies = p.Conv
+	bk.OnChange(p.Conv) // reminders and appointment rules, as in the app
+	p.Rules.Fields = p.Context
 	p.Jobs, err = river.NewClient(riverpgxv5.New(p.Pool), &river.Config{
 		Workers: workers, Logger: log, TestOnly: true,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
