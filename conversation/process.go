@@ -207,7 +207,7 @@ type proposal struct {
 func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
 	start := time.Now()
 	cls, err := s.Classifier.Classify(ctx, text)
-	s.observeModel("classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start)
+	s.observeModel(ctx, "classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start, err)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
@@ -277,7 +277,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 	if provider == "" {
 		provider = providerOf(s.Drafter)
 	}
-	s.observeModel("draft", provider, start)
+	s.observeModel(ctx, "draft", provider, start, err)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
 	}

@@ -159,6 +159,9 @@ func (a *app) run(ctx context.Context, serveHTTP bool, ready chan<- string) erro
 			a.log.Warn("jobs did not finish in time", "error", err)
 		}
 	}
+	if err := a.tracing.Shutdown(context.Background()); err != nil {
+		a.log.Warn("traces not all sent", "error", err)
+	}
 	return serveErr
 }
 
