@@ -25,6 +25,12 @@ func (s *Service) observeModel(ctx context.Context, capability, provider string,
 	if s.Metrics != nil {
 		s.Metrics.ObserveModel(capability, provider, time.Since(start))
 	}
+	s.traceModel(ctx, capability, provider, start, err)
+}
+
+// traceModel records a model call that began at start as a span only (the calls the
+// metrics do not time: context extraction, transcription).
+func (s *Service) traceModel(ctx context.Context, capability, provider string, start time.Time, err error) {
 	_, span := s.Tracer.Start(ctx, "model "+capability, trace.WithTimestamp(start), trace.WithAttributes(
 		attribute.String("model.capability", capability), attribute.String("model.provider", provider)))
 	endSpan(span, err)

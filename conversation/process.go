@@ -147,7 +147,9 @@ func (s *Service) proposeContext(ctx context.Context, ws Workspace, text string)
 	if s.Context == nil || strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
+	start := time.Now()
 	p, err := s.Context.Propose(ctx, s.Pool, ws.ID, text, s.Now().In(ws.Location()), ws.PhoneRegion)
+	s.traceModel(ctx, "extract", providerOf(s.Context), start, err)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: extract context fields: %w", err)
 	}

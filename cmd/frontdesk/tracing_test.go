@@ -183,6 +183,9 @@ func TestTracesOverOTLP(t *testing.T) {
 		require.Equal(t, job.GetSpanId(), m.GetParentSpanId(), capability)
 		require.Less(t, m.GetStartTimeUnixNano(), m.GetEndTimeUnixNano())
 	}
+	extract := col.find("model extract", nil)
+	require.NotNil(t, extract, "context extraction has a span too")
+	require.Equal(t, job.GetSpanId(), extract.GetParentSpanId())
 
 	// Approval's request, its send job and the send to Twilio form a second trace.
 	approve := col.find("POST /api/v1/drafts/:id<int>/approve", map[string]string{"request_id": "trace-approve-1"})
