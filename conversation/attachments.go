@@ -184,7 +184,10 @@ func (s *Service) transcribe(ctx context.Context, key, ctype string) (string, er
 		return "", err
 	}
 	defer func() { _ = r.Close() }()
-	return s.Transcriber.Transcribe(ctx, r, ctype)
+	start := time.Now()
+	text, err := s.Transcriber.Transcribe(ctx, r, ctype)
+	s.traceModel(ctx, "transcribe", providerOf(s.Transcriber), start, err)
+	return text, err
 }
 
 // attachments loads the attachments of msgs into them.

@@ -16,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
@@ -132,6 +134,8 @@ type Options struct {
 	Events *live.Publisher
 	// Metrics records model latency and send outcomes; nil records nothing.
 	Metrics Observer
+	// Tracer makes a span per model call and channel send; nil makes none.
+	Tracer trace.Tracer
 	// Mail e-mails notifications to the users who want them; nil sends none.
 	Mail       NotificationMailer
 	MaxMessage int
@@ -181,6 +185,9 @@ func New(opts Options) (*Service, error) {
 	}
 	if opts.MaxMessage == 0 {
 		opts.MaxMessage = 16384
+	}
+	if opts.Tracer == nil {
+		opts.Tracer = noop.NewTracerProvider().Tracer("")
 	}
 	s := &Service{Options: opts}
 	if err := sqlset.Load(&s.q, queriesSQL); err != nil {

@@ -139,7 +139,9 @@ func (s *Service) proposeContext(ctx context.Context, ws Workspace, text string)
 	if s.Context == nil || strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
+	start := time.Now()
 	p, err := s.Context.Propose(ctx, s.Pool, ws.ID, text, s.Now().In(ws.Location()), ws.PhoneRegion)
+	s.traceModel(ctx, "extract", providerOf(s.Context), start, err)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: extract context fields: %w", err)
 	}
@@ -199,7 +201,7 @@ type proposal struct {
 func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
 	start := time.Now()
 	cls, err := s.Classifier.Classify(ctx, text)
-	s.observeModel("classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start)
+	s.observeModel(ctx, "classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start, err)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
@@ -269,7 +271,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 	if provider == "" {
 		provider = providerOf(s.Drafter)
 	}
-	s.observeModel("draft", provider, start)
+	s.observeModel(ctx, "draft", provider, start, err)
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: draft: %w", err)
 	}

@@ -60,7 +60,8 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 			if err := s.recordSent(ctx, tx, ev, job, d, ""); err != nil {
 				return err
 			}
-			s.observeSend(string(channels.Portal), "sent")
+			_, span := s.startSend(ctx, string(channels.Portal), d.id)
+			s.observeSend(span, string(channels.Portal), "sent", nil)
 			return nil
 		}
 		if address, err = s.address(ctx, tx, a.WorkspaceID, d); err != nil {
@@ -76,12 +77,13 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 		return err
 	}
 
+	sctx, span := s.startSend(ctx, string(d.channel), d.id)
 	sender, ok := s.Senders[d.channel]
 	var extID string
 	if !ok {
 		err = fmt.Errorf("no sender is configured for channel %s", d.channel)
 	} else {
-		extID, err = sender.Send(ctx, channels.Outbound{
+		extID, err = sender.Send(sctx, channels.Outbound{
 			WorkspaceID: a.WorkspaceID, ConversationID: d.conversationID, Channel: d.channel, AccountID: d.accountID,
 			Address: address, Text: d.content, IdempotencyKey: "draft-" + strconv.FormatInt(d.id, 10),
 			Files: files,
@@ -106,11 +108,11 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendReplyArgs]) er
 	})
 	switch {
 	case err == nil:
-		s.observeSend(string(d.channel), "sent")
+		s.observeSend(span, string(d.channel), "sent", nil)
 	case retry:
-		s.observeSend(string(d.channel), "retry")
+		s.observeSend(span, string(d.channel), "retry", err)
 	default:
-		s.observeSend(string(d.channel), "failed")
+		s.observeSend(span, string(d.channel), "failed", err)
 	}
 	if rerr != nil {
 		return fmt.Errorf("conversation: record delivery of draft %d: %w", d.id, rerr)

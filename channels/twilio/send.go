@@ -21,7 +21,11 @@ func (ch *Channel) Send(ctx context.Context, out channels.Outbound) (string, err
 	if err != nil {
 		return "", err
 	}
-	if ok, wait := ch.limit.Allow("account:" + strconv.FormatInt(a.ID, 10)); !ok {
+	ok, wait, err := ch.limit.Allow(ctx, "twilio:account:"+strconv.FormatInt(a.ID, 10))
+	if err != nil {
+		return "", err // the database is in trouble: a transient failure, retried
+	}
+	if !ok {
 		return "", &channels.RetryAfterError{After: wait, Err: errors.New("twilio: sending too fast for this number")}
 	}
 	prefix := ""

@@ -50,14 +50,19 @@ type Channel struct {
 	// Now is the clock links expire by; nil is time.Now.
 	Now func() time.Time
 	// limit spaces sends per account: a Twilio long code sends about one message a second.
-	limit *ratelimit.Limiter
+	// It is kept in PostgreSQL, so n nodes together still send at one number's pace.
+	limit *ratelimit.Shared
 }
 
 // New returns the channel.
 func New(acc *accounts.Store, pool *pgxpool.Pool, p Pipeline, baseURL string, log *slog.Logger) *Channel {
+	limit, err := ratelimit.NewShared(pool, time.Second, 10)
+	if err != nil {
+		panic(err) // only a broken embedded query file, which ratelimit's tests load
+	}
 	return &Channel{
 		Accounts: acc, Pool: pool, Pipeline: p, BaseURL: strings.TrimRight(baseURL, "/"), Log: log,
-		limit: ratelimit.New(time.Second, 10),
+		limit: limit,
 	}
 }
 

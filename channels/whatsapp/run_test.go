@@ -3,6 +3,7 @@ package whatsapp_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,48 @@ func TestLease(t *testing.T) {
 			return err == nil && dev == nil
 		}, "its keys are gone")
 	})
+}
+
+// TestHolderDiesDeviceMoves runs three nodes, the other two at the default refresh. The
+// holder dies: PostgreSQL drops its connection (and with it the device's lock) without an
+// unlock, and its socket to WhatsApp closes. Another node runs the device within seconds,
+// never two at once, and receives the customer's next message.
+func TestHolderDiesDeviceMoves(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	stops := map[string]func(){"node-1": run(t, b.ch)}
+	for _, node := range []string{"node-2", "node-3"} {
+		ch := newChannelEvery(t, b.p, b.wa, node, 0)
+		ch.Conversations = b.p.Conv
+		stops[node] = run(t, ch)
+	}
+	b.pair(t)
+	holder := b.wa.connection(t, b.jid)
+
+	var pid int
+	require.NoError(t, b.p.Pool.QueryRow(context.Background(), `
+		SELECT pid FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 1
+		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
+	died := time.Now()
+	var killed bool
+	require.NoError(t, b.p.Pool.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
+	require.True(t, killed)
+	stops[holder.node]() // its unlock finds the connection gone; its client disconnects
+
+	var next *fakeClient
+	require.Eventually(t, func() bool {
+		on := b.wa.online(b.jid)
+		if len(on) == 1 && on[0].node != holder.node {
+			next = on[0]
+			return true
+		}
+		return false
+	}, whatsapp.DefaultRefresh+5*time.Second, 20*time.Millisecond, "another node runs the device")
+	took := time.Since(died)
+	t.Logf("the device moved from %s to %s in %v (refresh %v)", holder.node, next.node, took.Round(time.Millisecond), whatsapp.DefaultRefresh)
+	require.Zero(t, b.wa.overlapCount(), "never connected from two nodes at once")
+	require.True(t, next.emit(message("3A00000000000000DIE1", text("Hello again?"))))
+	require.Equal(t, 1, b.inbound(t))
 }

@@ -73,13 +73,18 @@ type Ingester interface {
 	UpdateDelivery(ctx context.Context, ws int64, ch channels.Kind, externalID, status, reason string) (bool, error)
 }
 
+// DefaultRefresh is Options.Refresh's default: two cheap queries per node every 5 s buy a
+// device that moves within seconds of its node dying.
+const DefaultRefresh = 5 * time.Second
+
 // Options configure New.
 type Options struct {
 	Pool     *pgxpool.Pool
 	Accounts AccountStore
 	Log      *slog.Logger
 	// Refresh is how often Run re-reads the accounts, checks that its locks still hold,
-	// and tries to take devices no node runs (default 30 s).
+	// and tries to take devices no node runs (DefaultRefresh): the longest a device
+	// waits for another node when its node dies.
 	Refresh time.Duration
 	// NewClient makes the client of a device; nil makes whatsmeow's.
 	NewClient func(dev *store.Device, log waLog.Logger) Client
@@ -132,7 +137,7 @@ func New(ctx context.Context, o Options) (*Channel, error) {
 		ch.log = slog.Default()
 	}
 	if ch.refresh <= 0 {
-		ch.refresh = 30 * time.Second
+		ch.refresh = DefaultRefresh
 	}
 	if ch.newClient == nil {
 		ch.newClient = newWhatsmeowClient

@@ -53,9 +53,15 @@ func quietLog() *slog.Logger {
 // newChannel is one frontdesk node's WhatsApp channel on p's database.
 func newChannel(t *testing.T, p *pipelinetest.Pipeline, wa *fakeWhatsApp, node string) *whatsapp.Channel {
 	t.Helper()
+	return newChannelEvery(t, p, wa, node, 50*time.Millisecond)
+}
+
+// newChannelEvery is newChannel refreshing every refresh (0: the default).
+func newChannelEvery(t *testing.T, p *pipelinetest.Pipeline, wa *fakeWhatsApp, node string, refresh time.Duration) *whatsapp.Channel {
+	t.Helper()
 	ch, err := whatsapp.New(context.Background(), whatsapp.Options{
 		Pool: p.Pool, Accounts: testAccounts{p.Accounts}, Log: quietLog(),
-		Refresh: 50 * time.Millisecond, NewClient: wa.factory(node),
+		Refresh: refresh, NewClient: wa.factory(node),
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, ch.Close()) })

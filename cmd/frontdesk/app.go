@@ -35,6 +35,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/reqid"
 	"github.com/frontdesk/frontdesk/internal/secret"
 	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/tracing"
 	"github.com/frontdesk/frontdesk/internal/webui"
 	"github.com/frontdesk/frontdesk/knowledge"
 	"github.com/frontdesk/frontdesk/rules"
@@ -64,6 +65,7 @@ type app struct {
 	events    *live.Publisher
 	http      *fiber.App
 	metrics   *metrics.Metrics
+	tracing   *tracing.Tracing
 	// workers is whether this process works jobs; without, its River client only inserts.
 	workers bool
 	// done closes when the server shuts down, ending live streams.
@@ -82,6 +84,13 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	a := &app{cfg: cfg, log: log, pool: pool, done: make(chan struct{}), workers: opts.workers}
 	a.events = live.NewPublisher(pool, log)
 	a.metrics = metrics.New(pool)
+	tr, err := tracing.New(context.Background(), tracing.Options{
+		Endpoint: cfg.OTLPEndpoint, TracesEndpoint: cfg.OTLPTracesEndpoint, NodeID: cfg.NodeID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.tracing = tr
 	m, err := newModels(cfg.OpenAI, &lazyVoice{log: log.With("component", "voice")}, log)
 	if err != nil {
 		return nil, err
@@ -131,7 +140,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		Mail: a.mail,
 		Pool: pool, Log: log, Knowledge: a.knowledge, Booking: a.booking, Rules: a.rules, Context: a.context,
 		Classifier: m.classifier, Drafter: m.drafter, Extractor: m.extractor,
-		Events: a.events, Metrics: a.metrics, MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
+		Events: a.events, Metrics: a.metrics, Tracer: a.tracing.Tracer(), MaxMessage: cfg.MaxMessage, Media: a.media, Transcriber: m.transcriber,
 		Senders: map[channels.Kind]conversation.Sender{
 			channels.SMS: a.twilio, channels.TwilioWhats: a.twilio, channels.Telegram: a.telegram, channels.WhatsApp: a.whatsapp,
 		},
@@ -161,6 +170,9 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	// time: 200 jobs/s with 20 workers however fast the jobs are. Messages are short jobs.
 	riverCfg := &river.Config{Workers: workers, Logger: log.With("component", "river"), FetchCooldown: jobFetchCooldown,
 		Middleware: []rivertype.Middleware{a.metrics.Jobs(), tenant.Jobs()}}
+	if a.tracing.Enabled() {
+		riverCfg.Middleware = append(riverCfg.Middleware, a.tracing.Jobs())
+	}
 	if cfg.RescueJobsAfter > 0 {
 		// River wants the default job timeout under the rescue delay; jobs that run long
 		// set their own Timeout.
@@ -225,7 +237,11 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 		DisableStartupMessage: true,
 	})
 	// metrics.HTTP answers errors itself, so accessLog before it sees the status sent.
-	a.http.Use(recover.New(), requestContext, reqid.Middleware, a.accessLog, a.metrics.HTTP, webui.SecurityHeaders(cfg.SecureCookies()))
+	a.http.Use(recover.New(), requestContext, reqid.Middleware, a.accessLog)
+	if a.tracing.Enabled() {
+		a.http.Use(a.tracing.HTTP()) // outside metrics.HTTP, which answers errors: the span sees the status sent
+	}
+	a.http.Use(a.metrics.HTTP, webui.SecurityHeaders(cfg.SecureCookies()))
 	a.http.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	if cfg.MetricsToken != "" {
 		a.http.Get("/metrics", a.metrics.Handler(cfg.MetricsToken))

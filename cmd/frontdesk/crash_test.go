@@ -113,10 +113,12 @@ func TestCrashSafety(t *testing.T) {
 	if n > 2000 {
 		upMax = 4700
 	}
-	for sending := true; sending || fig.kills < 5; {
+	// A nil channel never receives: once the senders are done only the timer wakes the loop
+	// (a closed one would spin it until the deadline without a kill).
+	for sending := sendersDone; sending != nil || fig.kills < 5; {
 		select {
-		case <-sendersDone:
-			sending = false
+		case <-sending:
+			sending = nil
 		case <-time.After(time.Duration(300+rng.IntN(upMax)) * time.Millisecond):
 			srv.kill()
 			fig.kills++

@@ -68,7 +68,12 @@ type Config struct {
 	// attempted_by). When set, a node restarted under it takes back at once the jobs it
 	// was running when it died; it must name one running process at a time.
 	NodeID string `env:"FRONTDESK_NODE_ID"`
-	OpenAI OpenAI
+	// Traces go over OTLP/HTTP when either standard OpenTelemetry endpoint is set: the
+	// base URL (/v1/traces is added) or the traces URL as it is. The exporter reads the
+	// other OTEL_EXPORTER_OTLP_* settings (headers, timeout, compression) itself.
+	OTLPEndpoint       string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OTLPTracesEndpoint string `env:"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"`
+	OpenAI             OpenAI
 }
 
 // Off is the model name that keeps a capability on the offline provider.

@@ -1,6 +1,6 @@
-// Package ratelimit limits how fast one key (a customer, an IP address) may act: a
-// burst, then one action per interval. It is per node and in memory; limits shared
-// across nodes belong in PostgreSQL.
+// Package ratelimit limits how fast one key (a customer, an IP address, a phone number)
+// may act: a burst, then one action per interval. Limiter is per node and in memory;
+// Shared keeps the allowance in PostgreSQL for limits every node must share.
 package ratelimit
 
 import (

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -21,7 +22,9 @@ type ctxKey struct{}
 // Middleware takes or makes the request's id. It must run after anything that replaces
 // the request's user context.
 func Middleware(c *fiber.Ctx) error {
-	id := c.Get(Header)
+	// fasthttp reuses the header's bytes after the request: the id outlives it (in spans
+	// and jobs' metadata), so it must own its copy.
+	id := strings.Clone(c.Get(Header))
 	if !valid(id) {
 		id = New()
 	}
