@@ -42,10 +42,11 @@ WITH q AS (
     ORDER BY rank
     LIMIT $4
 ), nearest AS (
-    SELECT c.id, c.embedding::vector(__DIM__) <=> $3::vector(__DIM__) AS distance
+    -- Ordered as the model's index is built: in half precision (migrations/00025).
+    SELECT c.id, c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__) AS distance
     FROM kb_chunks c
     WHERE c.workspace_id = $1 AND c.embedding_model = '__MODEL__'
-    ORDER BY c.embedding::vector(__DIM__) <=> $3::vector(__DIM__)
+    ORDER BY c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__)
     LIMIT $4
 ), vector_hits AS (
     SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
