@@ -4,6 +4,8 @@
 -- and models of up to 4,000 dimensions can be indexed. The stored vectors keep full
 -- precision; only the index and the distance it orders by are halved. Searches name
 -- the same cast (knowledge/queries.sql), and EnsureIndex builds new indexes this way.
+-- The rebuild runs inside the migration and holds writes to kb_chunks meanwhile: seconds
+-- for a few thousand chunks, about two minutes for 100,000 on two busy cores.
 -- +goose StatementBegin
 DO $$
 DECLARE
