@@ -21,7 +21,9 @@ VALUES ($1, $2, $3, $4, $5, $6, (SELECT language::regconfig FROM workspaces WHER
 -- still counts), fused by reciprocal rank: score = sum of 1 / ($6 + rank). $8 are
 -- ts_headline's options; $9 caps the chunks ranked by full text.
 -- Ranking reads every candidate's tsvector: when common words match tens of thousands
--- of chunks, only those with every word plus $9 of the rest are ranked.
+-- of chunks, only those with every word plus $9 of the rest are ranked. The candidates
+-- carry their tsvector from the heap scan that matched them, rather than being looked up
+-- again by id.
 WITH q AS (
     SELECT w.language::regconfig AS lang,
            plainto_tsquery(w.language::regconfig, $2) AS every_word,
@@ -29,23 +31,25 @@ WITH q AS (
                       replace(plainto_tsquery(w.language::regconfig, $2)::text, ' & ', ' | ')) AS query
     FROM workspaces w WHERE w.id = $1
 ), text_candidates AS (
-    (SELECT c.id FROM kb_chunks c CROSS JOIN q
-     WHERE c.workspace_id = $1 AND c.tsv @@ q.every_word LIMIT $9)
-    UNION
-    (SELECT c.id FROM kb_chunks c CROSS JOIN q
-     WHERE c.workspace_id = $1 AND c.tsv @@ q.query LIMIT $9)
+    SELECT DISTINCT ON (u.id) u.id, u.tsv
+    FROM ((SELECT c.id, c.tsv FROM kb_chunks c CROSS JOIN q
+           WHERE c.workspace_id = $1 AND c.tsv @@ q.every_word LIMIT $9)
+          UNION ALL
+          (SELECT c.id, c.tsv FROM kb_chunks c CROSS JOIN q
+           WHERE c.workspace_id = $1 AND c.tsv @@ q.query LIMIT $9)) u
+    ORDER BY u.id
 ), text_hits AS (
-    SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.tsv, q.query) DESC, c.id) AS rank
+    SELECT t.id, row_number() OVER (ORDER BY ts_rank_cd(t.tsv, q.query) DESC, t.id) AS rank
     FROM text_candidates t
-    JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = t.id
     CROSS JOIN q
     ORDER BY rank
     LIMIT $4
 ), nearest AS (
-    SELECT c.id, c.embedding::vector(__DIM__) <=> $3::vector(__DIM__) AS distance
+    -- Ordered as the model's index is built: in half precision (migrations/00025).
+    SELECT c.id, c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__) AS distance
     FROM kb_chunks c
     WHERE c.workspace_id = $1 AND c.embedding_model = '__MODEL__'
-    ORDER BY c.embedding::vector(__DIM__) <=> $3::vector(__DIM__)
+    ORDER BY c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__)
     LIMIT $4
 ), vector_hits AS (
     SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank

@@ -2,8 +2,10 @@ package knowledge_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk/frontdesk/ai"
@@ -69,4 +71,50 @@ func TestReindexWithoutAGap(t *testing.T) {
 	n, err := kb.EmbedMissing(ctx, pool)
 	require.NoError(t, err)
 	require.Zero(t, n, "nothing left to embed")
+}
+
+// TestEnsureIndexMovesToHalfPrecision: a model's index built on full-precision vectors
+// (by a version before migration 00025) is not the one the search orders by; EnsureIndex
+// replaces it with the halfvec index the search query uses.
+func TestEnsureIndexMovesToHalfPrecision(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	const name = "kb_chunks_offline_legacy_idx"
+	_, err := pool.Exec(ctx, `CREATE INDEX `+name+` ON kb_chunks
+		USING hnsw ((embedding::vector(64)) vector_cosine_ops) WHERE embedding_model = 'offline-legacy'`)
+	require.NoError(t, err)
+	kb, err := knowledge.New(knowledge.Options{Embedder: ai.OfflineEmbedder{Name: "offline-legacy", Dimensions: 64}, StemGate: true})
+	require.NoError(t, err)
+	def := func() string {
+		var d string
+		require.NoError(t, pool.QueryRow(ctx, `SELECT indexdef FROM pg_indexes WHERE indexname = $1`, name).Scan(&d))
+		return d
+	}
+	require.NoError(t, kb.EnsureIndex(ctx, pool))
+	require.Contains(t, def(), "halfvec(64)) halfvec_cosine_ops")
+	require.Contains(t, def(), "'offline-legacy'")
+
+	// The search query orders by that index.
+	ws := newWorkspace(t, pool, "legacy")
+	_, err = kb.AddText(ctx, pool, ws, "Whitening", "Teeth whitening starts at £250.")
+	require.NoError(t, err)
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off")
+	require.NoError(t, err)
+	rows, err := tx.Query(ctx, `EXPLAIN SELECT id FROM kb_chunks WHERE workspace_id = $1 AND embedding_model = 'offline-legacy'
+		ORDER BY embedding::halfvec(64) <=> $2::halfvec(64) LIMIT 5`, ws, "["+strings.Repeat("0,", 63)+"1]")
+	require.NoError(t, err)
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(plan, "\n"), name)
+
+	// An index already in half precision is kept as it is.
+	var oid1, oid2 int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT $1::regclass::oid::int8`, name).Scan(&oid1))
+	require.NoError(t, kb.EnsureIndex(ctx, pool))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT $1::regclass::oid::int8`, name).Scan(&oid2))
+	require.Equal(t, oid1, oid2)
 }

@@ -55,7 +55,7 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 	_, err = pool.Exec(ctx, `CREATE INDEX kb_chunks_offline_hash_v1_idx ON kb_chunks
-		USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE embedding_model = 'offline-hash-v1'`)
+		USING hnsw ((embedding::halfvec(512)) halfvec_cosine_ops) WHERE embedding_model = 'offline-hash-v1'`)
 	require.NoError(b, err)
 	_, err = pool.Exec(ctx, "ANALYZE kb_chunks")
 	require.NoError(b, err)

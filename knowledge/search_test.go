@@ -106,7 +106,7 @@ func TestHybridSearch(t *testing.T) {
 		}
 		q := strings.Repeat("0,", 511) + "1"
 		rows, err := tx.Query(ctx, `EXPLAIN SELECT id FROM kb_chunks WHERE workspace_id = 1 AND embedding_model = 'offline-hash-v1'
-			ORDER BY embedding::vector(512) <=> '[`+q+`]'::vector(512) LIMIT 20`)
+			ORDER BY embedding::halfvec(512) <=> '[`+q+`]'::halfvec(512) LIMIT 20`)
 		require.NoError(t, err)
 		var plan strings.Builder
 		for rows.Next() {
