@@ -158,6 +158,14 @@ WHERE workspace_id = $1 AND id = $2;
 -- The model whose vectors the workspace's search uses.
 SELECT model FROM kb_index_models WHERE workspace_id = $1;
 
+-- name: SearchModel
+-- WorkspaceModel ('' when none is recorded) for a search in its own transaction,
+-- with the HNSW settings for the rest of it in the same round trip (set_config's
+-- true is SET LOCAL).
+SELECT coalesce((SELECT model FROM kb_index_models WHERE workspace_id = $1), ''),
+       set_config('hnsw.iterative_scan', 'relaxed_order', true),
+       set_config('hnsw.ef_search', $2, true);
+
 -- name: ClaimModel
 INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')
 ON CONFLICT (workspace_id) DO NOTHING;
