@@ -134,10 +134,20 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 }
 
 // lockForDraft locks the conversation and says whether a newer message of it already
-// has a draft. The two statements go in one batch (one round trip); each still runs on
-// its own, so the second sees the drafts committed while the first waited for the lock.
+// has a draft. The statements go in one batch (one round trip); each still runs on its
+// own, so the last sees the drafts committed while the lock was awaited.
+//
+// The draft's transaction commits without waiting for its WAL to reach the disk
+// (synchronous_commit off, this transaction only): waiting for the flush was most of a
+// drafted message's time (pg_stat_activity during `bench pipeline`: commits waiting on
+// WAL locks and IO). Nothing is lost: the message and its job were committed durably at
+// ingest, and the job's completion is in this transaction, so a PostgreSQL crash that
+// loses it loses the draft with it (with its send job, notifications and context
+// changes) and the job drafts again. Anything that acts on the draft commits durably
+// afterwards, which flushes this transaction's WAL first.
 func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msgID int64) (stale bool, err error) {
 	b := &pgx.Batch{}
+	b.Queue("SELECT set_config('synchronous_commit', 'off', true)")
 	b.Queue(s.q.LockConversation, wsID, convID)
 	b.Queue(s.q.NewerDraftExists, wsID, convID, msgID)
 	br := tx.SendBatch(ctx, b)
@@ -146,6 +156,9 @@ func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msg
 			err = fmt.Errorf("conversation: lock conversation %d: %w", convID, cerr)
 		}
 	}()
+	if _, err := br.Exec(); err != nil {
+		return false, fmt.Errorf("conversation: draft transaction of conversation %d: %w", convID, err)
+	}
 	if _, err := br.Exec(); err != nil {
 		return false, fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
 	}
