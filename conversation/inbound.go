@@ -14,7 +14,7 @@ const historyTurns = 10
 // inbound is what the draft job reads about a message before drafting its reply.
 type inbound struct {
 	ws              Workspace
-	convID, msgID   int64
+	convID          int64
 	contactID       int64
 	text, direction string
 	contactName     string
@@ -28,7 +28,7 @@ type inbound struct {
 // loadInbound reads message msgID with its workspace, conversation and history in one
 // round trip (MessageForDrafting); pgx.ErrNoRows when the message is gone.
 func (s *Service) loadInbound(ctx context.Context, wsID, msgID int64) (inbound, error) {
-	m := inbound{msgID: msgID}
+	var m inbound
 	var history []byte
 	dest := append([]any{&m.convID, &m.text, &m.direction, &m.contactID, &m.contactName, &m.files, &m.flow,
 		&m.hasContext, &m.hasSchema, &history}, m.ws.columns()...)

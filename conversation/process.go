@@ -255,7 +255,7 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 		return proposal{}, err
 	}
 	var facts []ai.Fact
-	if s.Context != nil && m.hasContext { // a settings preview has no conversation
+	if s.Context != nil && m.hasContext { // a settings preview has no conversation, so none
 		if facts, err = s.Context.Facts(ctx, s.Pool, ws.ID, convID); err != nil {
 			return proposal{}, err
 		}
