@@ -58,4 +58,19 @@ func TestDraftJobReadsHistoryAndCurrentSettings(t *testing.T) {
 	require.Equal(t, "Robin", third.Persona.AssistantName)
 	require.Equal(t, "formal", third.Persona.Personality)
 	require.Equal(t, "Bright Smile Dental", third.Persona.BusinessName)
+
+	// The draft's transaction alone commits without waiting for the WAL flush; every
+	// connection back in the pool (ingest's next transaction among them) waits again.
+	conns := b.pool.AcquireAllIdle(ctx)
+	require.NotEmpty(t, conns)
+	modes := make([]string, len(conns))
+	errs := make([]error, len(conns))
+	for i, c := range conns {
+		errs[i] = c.QueryRow(ctx, "SHOW synchronous_commit").Scan(&modes[i])
+		c.Release() // before any assertion: the pool closes only when all are back
+	}
+	for i := range conns {
+		require.NoError(t, errs[i])
+		require.Equal(t, "on", modes[i])
+	}
 }
