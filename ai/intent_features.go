@@ -14,7 +14,9 @@ type feature struct {
 }
 
 // featurize turns text into hashed word unigrams and bigrams (with start and end marks)
-// and character 3- to 5-grams, each group L2-normalised so that neither drowns the other.
+// and character 2- to 5-grams, each group L2-normalised so that neither drowns the other.
+// Letter bigrams joined when the out-of-scope examples nearly doubled: they kept the
+// held-out accuracy that 3- to 5-grams lost (0.931 against 0.912 at the same floor).
 // Digits are folded to 0, so "3pm" and "11pm" share their grams.
 func featurize(text string) []feature {
 	norm := foldDigits(normalise(text))
@@ -37,8 +39,8 @@ func featurize(text string) []feature {
 	}
 	starts = append(starts, len(padded))
 	runes := len(starts) - 1
-	charGrams := make([]uint64, 0, 3*runes)
-	for n := 3; n <= 5; n++ {
+	charGrams := make([]uint64, 0, 4*runes)
+	for n := 2; n <= 5; n++ {
 		for i := 0; i+n <= runes; i++ {
 			charGrams = append(charGrams, hashGram('c', padded[starts[i]:starts[i+n]]))
 		}

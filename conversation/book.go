@@ -22,11 +22,8 @@ type pickedSlot struct {
 
 // replyTo drafts the reply to a message: a booking when it picks one of the times the
 // conversation was offered, otherwise whatever the message asks for.
-func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
-	var raw []byte
-	if err := s.Pool.QueryRow(ctx, s.q.ConversationFlow, ws.ID, convID).Scan(&raw); err != nil {
-		return proposal{}, fmt.Errorf("conversation: read what conversation %d waits on: %w", convID, err)
-	}
+func (s *Service) replyTo(ctx context.Context, m inbound) (proposal, error) {
+	ws, text, raw := m.ws, m.text, m.flow
 	if raw != nil {
 		var o storedOffer
 		if err := json.Unmarshal(raw, &o); err == nil && s.Now().Before(o.ExpiresAt) {
@@ -43,7 +40,7 @@ func (s *Service) replyTo(ctx context.Context, ws Workspace, convID, msgID, cont
 			}
 		}
 	}
-	return s.draft(ctx, ws, convID, msgID, contactID, text, contactName)
+	return s.draft(ctx, m)
 }
 
 // bookPicked books the picked time inside the draft's transaction, so the appointment

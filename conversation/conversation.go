@@ -155,14 +155,14 @@ type queries struct {
 	InsertWorkspace, GetWorkspace, GetWorkspaceBySlug, UpdateSettings                                          string
 	UpsertContactByPhone, UpsertContactWithAddress, ContactByAddress, InsertContact, InsertAddress, GetMessage string
 	InsertInbound, MessageByExternalID, MessageForDrafting                                                     string
-	InsertDraft, SupersedeDrafts, FlagConversation, LockDraft, DecideDraft                                     string
+	InsertDraft, FlagConversation, LockDraft, DecideDraft                                                      string
 	SetDraftStatus, InsertOutbound, MarkSent, TouchConversation, ContactAddress                                string
 	InsertAudit, ListConversations, GetConversation, ListMessages, ContactMessages                             string
-	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, ConversationFlow, SetFlow, FlowFromSentDraft,
+	ListDrafts, GetDraft, LinkAddress, LockConversation, NewerDraftExists, SetFlow, FlowFromSentDraft,
 	InsertNotification, ListNotifications, UnreadNotifications, MarkNotificationsRead string
 	MarkNotificationRead                                                                                      string
 	InsertAttachment, PendingAttachments, StoreAttachment, FailAttachment, MessageAttachments, AttachmentFile string
-	UpdateDelivery, RecentMessages                                                                            string
+	UpdateDelivery                                                                                            string
 	LatestConversation, InsertReminder                                                                        string
 	InsertDraftAttachment, DraftAttachments, AttachDraftFiles, DraftFiles                                     string
 	LockDelivery, KeepEarlyDelivery, TakeEarlyDeliveries, OutboundExists, DraftRoute                          string

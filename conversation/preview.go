@@ -22,7 +22,7 @@ func (s *Service) Preview(ctx context.Context, ws Workspace, question string) (P
 	if err != nil {
 		return Preview{}, err
 	}
-	d, err := s.draft(ctx, ws, 0, 0, 0, text, "Alex")
+	d, err := s.draft(ctx, inbound{ws: ws, text: text, contactName: "Alex"})
 	if err != nil {
 		return Preview{}, err
 	}

@@ -32,41 +32,35 @@ func (w *processWorker) Timeout(*river.Job[ProcessMessageArgs]) time.Duration { 
 // job's completion, so a crash at any point leaves the job to run again from scratch.
 func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageArgs]) error {
 	s, a := w.s, job.Args
-	ws, err := s.Workspace(ctx, s.Pool, a.WorkspaceID)
+	m, err := s.loadInbound(ctx, a.WorkspaceID, a.MessageID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return river.JobCancel(fmt.Errorf("message %d of workspace %d is gone", a.MessageID, a.WorkspaceID))
+	}
 	if err != nil {
 		return err
 	}
-	var convID, contactID int64
-	var text, direction, contactName string
-	var files int
-	if err := s.Pool.QueryRow(ctx, s.q.MessageForDrafting, a.WorkspaceID, a.MessageID).Scan(&convID, &text, &direction, &contactID, &contactName, &files); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return river.JobCancel(fmt.Errorf("message %d of workspace %d is gone", a.MessageID, a.WorkspaceID))
-		}
-		return fmt.Errorf("conversation: load message %d: %w", a.MessageID, err)
-	}
-	if direction != "inbound" {
+	if m.direction != "inbound" {
 		return nil
 	}
+	ws, convID, contactID, text, contactName := m.ws, m.convID, m.contactID, m.text, m.contactName
 
 	var d proposal
-	if strings.TrimSpace(text) == "" && files > 0 {
-		d = fileReceived(ws, files)
-	} else if d, err = s.replyTo(ctx, ws, convID, a.MessageID, contactID, text, contactName); err != nil {
+	if strings.TrimSpace(text) == "" && m.files > 0 {
+		d = fileReceived(ws, m.files)
+	} else if d, err = s.replyTo(ctx, m); err != nil {
 		return err
 	}
-	fields, err := s.proposeContext(ctx, ws, text)
-	if err != nil {
-		return err
+	var fields tracking.Proposal
+	if m.hasSchema {
+		if fields, err = s.proposeContext(ctx, ws, text); err != nil {
+			return err
+		}
 	}
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
 		// A newer message already drafted makes this draft stale from birth.
-		var stale bool
-		if _, err := tx.Exec(ctx, s.q.LockConversation, a.WorkspaceID, convID); err != nil {
-			return fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
-		}
-		if err := tx.QueryRow(ctx, s.q.NewerDraftExists, a.WorkspaceID, convID, a.MessageID).Scan(&stale); err != nil {
-			return fmt.Errorf("conversation: check newer drafts of conversation %d: %w", convID, err)
+		stale, err := s.lockForDraft(ctx, tx, a.WorkspaceID, convID, a.MessageID)
+		if err != nil {
+			return err
 		}
 		if d.book != nil && !stale {
 			if err := s.bookPicked(ctx, tx, ws, convID, contactID, contactName, &d); err != nil {
@@ -85,8 +79,9 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		case s.autoSend(ws, d):
 			status = "approved"
 		}
+		// Also supersedes the pending drafts of earlier messages.
 		var draftID int64
-		err := tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
+		err = tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
 			d.Sources, d.Provider, d.NeedsHuman, status, d.Offer).Scan(&draftID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Drafted by an earlier run that committed: nothing more to do.
@@ -95,9 +90,6 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		}
 		if err != nil {
 			return fmt.Errorf("conversation: insert draft: %w", err)
-		}
-		if _, err := tx.Exec(ctx, s.q.SupersedeDrafts, a.WorkspaceID, convID, a.MessageID); err != nil {
-			return fmt.Errorf("conversation: supersede drafts: %w", err)
 		}
 		if err := s.applyContext(ctx, tx, ws, convID, fields); err != nil {
 			return err
@@ -131,6 +123,41 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err
 	})
+}
+
+// lockForDraft locks the conversation and says whether a newer message of it already
+// has a draft. The statements go in one batch (one round trip); each still runs on its
+// own, so the last sees the drafts committed while the lock was awaited.
+//
+// The draft's transaction commits without waiting for its WAL to reach the disk
+// (synchronous_commit off, this transaction only): waiting for the flush was most of a
+// drafted message's time (pg_stat_activity during `bench pipeline`: commits waiting on
+// WAL locks and IO). Nothing is lost: the message and its job were committed durably at
+// ingest, and the job's completion is in this transaction, so a PostgreSQL crash that
+// loses it loses the draft with it (with its send job, notifications and context
+// changes) and the job drafts again. Anything that acts on the draft commits durably
+// afterwards, which flushes this transaction's WAL first.
+func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msgID int64) (stale bool, err error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT set_config('synchronous_commit', 'off', true)")
+	b.Queue(s.q.LockConversation, wsID, convID)
+	b.Queue(s.q.NewerDraftExists, wsID, convID, msgID)
+	br := tx.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("conversation: lock conversation %d: %w", convID, cerr)
+		}
+	}()
+	if _, err := br.Exec(); err != nil {
+		return false, fmt.Errorf("conversation: draft transaction of conversation %d: %w", convID, err)
+	}
+	if _, err := br.Exec(); err != nil {
+		return false, fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
+	}
+	if err := br.QueryRow().Scan(&stale); err != nil {
+		return false, fmt.Errorf("conversation: check newer drafts of conversation %d: %w", convID, err)
+	}
+	return stale, nil
 }
 
 // proposeContext reads the workspace's context fields from a message, before the
@@ -197,8 +224,10 @@ type proposal struct {
 	cancelled bool
 }
 
-// draft classifies text, gathers the facts that may answer it and drafts the reply.
-func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contactID int64, text, contactName string) (proposal, error) {
+// draft classifies m's text, gathers the facts that may answer it and drafts the reply.
+// A settings preview's m has no conversation (convID 0).
+func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
+	ws, convID, contactID, text, contactName := m.ws, m.convID, m.contactID, m.text, m.contactName
 	start := time.Now()
 	cls, err := s.Classifier.Classify(ctx, text)
 	s.observeModel(ctx, "classify", cmp.Or(cls.Provider, providerOf(s.Classifier)), start, err)
@@ -215,16 +244,12 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 	if err != nil {
 		return proposal{}, err
 	}
-	history, err := s.history(ctx, ws.ID, convID, msgID)
-	if err != nil {
-		return proposal{}, err
-	}
 	hours, err := s.Booking.Hours(ctx, s.Pool, ws.ID)
 	if err != nil {
 		return proposal{}, err
 	}
 	var facts []ai.Fact
-	if s.Context != nil && convID != 0 { // a settings preview has no conversation
+	if s.Context != nil && m.hasContext { // a settings preview has no conversation, so none
 		if facts, err = s.Context.Facts(ctx, s.Pool, ws.ID, convID); err != nil {
 			return proposal{}, err
 		}
@@ -239,7 +264,7 @@ func (s *Service) draft(ctx context.Context, ws Workspace, convID, msgID, contac
 		Intent:      cls,
 		Hours:       map[time.Weekday][]string{},
 		Now:         s.Now().In(ws.Location()),
-		History:     history,
+		History:     m.history,
 		Context:     facts,
 	}
 	for day, windows := range hours {
@@ -294,38 +319,6 @@ func (s *Service) autoSend(ws Workspace, d proposal) bool {
 	default:
 		return false
 	}
-}
-
-// historyTurns is how many earlier messages a drafter reads.
-const historyTurns = 10
-
-// history is the conversation before message msgID, oldest first.
-func (s *Service) history(ctx context.Context, ws, convID, msgID int64) ([]ai.Turn, error) {
-	if convID == 0 {
-		return nil, nil // a preview has no conversation
-	}
-	rows, err := s.Pool.Query(ctx, s.q.RecentMessages, ws, convID, msgID, historyTurns)
-	if err != nil {
-		return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
-	}
-	defer rows.Close()
-	var turns []ai.Turn
-	for rows.Next() {
-		var direction, text string
-		if err := rows.Scan(&direction, &text); err != nil {
-			return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
-		}
-		role := ai.TurnCustomer
-		if direction == "outbound" {
-			role = ai.TurnBusiness
-		}
-		turns = append(turns, ai.Turn{Role: role, Text: text})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("conversation: read history of conversation %d: %w", convID, err)
-	}
-	slices.Reverse(turns)
-	return turns, nil
 }
 
 // cited narrows the sources searched to those the reply stands on, so the owner sees

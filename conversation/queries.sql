@@ -79,29 +79,48 @@ SELECT id, conversation_id FROM messages
 WHERE workspace_id = $1 AND channel = $2 AND direction = 'inbound' AND external_id = $3;
 
 -- name: MessageForDrafting
--- A voice note is read by its transcript; a file alone has no text to answer.
+-- Everything the draft job reads before drafting, in one round trip: the message (a
+-- voice note by its transcript; a file alone has no text to answer), its conversation's
+-- pending offer and whether it has context values, whether the workspace ever saved a
+-- context schema (no schema, nothing to extract), the workspace's settings, and the
+-- $3 messages before it (oldest first), read as the job starts rather than cached, so a
+-- settings change applies to the next message on every node.
 SELECT m.conversation_id,
        concat_ws(E'\n', nullif(m.text, ''),
                  (SELECT string_agg(a.transcript, E'\n' ORDER BY a.id) FROM attachments a
                   WHERE a.workspace_id = m.workspace_id AND a.message_id = m.id AND a.transcript <> '')),
        m.direction, c.contact_id, ct.name,
-       (SELECT count(*) FROM attachments a WHERE a.workspace_id = m.workspace_id AND a.message_id = m.id)
+       (SELECT count(*) FROM attachments a WHERE a.workspace_id = m.workspace_id AND a.message_id = m.id),
+       c.flow, c.context <> '{}'::jsonb,
+       EXISTS (SELECT 1 FROM context_schemas s WHERE s.workspace_id = m.workspace_id),
+       (SELECT coalesce(json_agg(json_build_object('outbound', h.direction = 'outbound', 'text', h.text) ORDER BY h.id), '[]')
+        FROM (SELECT id, direction, text FROM messages
+              WHERE workspace_id = m.workspace_id AND conversation_id = m.conversation_id AND id < m.id AND text <> ''
+              ORDER BY id DESC LIMIT $3) h),
+       w.id, w.slug, w.name, w.timezone, w.phone_region, w.assistant_name, w.role, w.personality, w.custom_instructions,
+       w.approval_mode, w.approval_threshold, w.auto_intents
 FROM messages m
 JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
 JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+JOIN workspaces w ON w.id = m.workspace_id
 WHERE m.workspace_id = $1 AND m.id = $2;
 
 -- name: InsertDraft
-INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
-                    sources, provider, needs_human, status, offer)
-VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11)
-ON CONFLICT (workspace_id, message_id) DO NOTHING
-RETURNING id;
-
--- name: SupersedeDrafts
--- A newer message makes the pending drafts of earlier ones stale.
-UPDATE drafts SET status = 'superseded'
-WHERE workspace_id = $1 AND conversation_id = $2 AND status = 'pending' AND message_id < $3;
+-- Stores the draft of message $3 and, when it is new, makes the pending drafts of the
+-- conversation's earlier messages stale, in one statement. No row: an earlier run of
+-- the job stored it.
+WITH ins AS (
+    INSERT INTO drafts (workspace_id, conversation_id, message_id, content, original, intent, confidence,
+                        sources, provider, needs_human, status, offer)
+    VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11)
+    ON CONFLICT (workspace_id, message_id) DO NOTHING
+    RETURNING id
+), stale AS (
+    UPDATE drafts SET status = 'superseded'
+    WHERE workspace_id = $1 AND conversation_id = $2 AND status = 'pending' AND message_id < $3
+      AND EXISTS (SELECT 1 FROM ins)
+)
+SELECT id FROM ins;
 
 -- name: FlagConversation
 UPDATE conversations SET needs_human = true WHERE workspace_id = $1 AND id = $2;
@@ -228,9 +247,6 @@ SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generat
 FROM messages
 WHERE workspace_id = $1 AND id = $2;
 
--- name: ConversationFlow
-SELECT flow FROM conversations WHERE workspace_id = $1 AND id = $2;
-
 -- name: SetFlow
 UPDATE conversations SET flow = $3 WHERE workspace_id = $1 AND id = $2;
 
@@ -314,14 +330,6 @@ WHERE workspace_id = $1 AND channel = $2 AND direction = 'outbound' AND external
     < (CASE $4::text WHEN 'queued' THEN 1 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
        WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 4 WHEN 'undelivered' THEN 4 ELSE 0 END)
 RETURNING id, conversation_id;
-
--- name: RecentMessages
--- The conversation before a message, newest first: what a drafter reads for context.
-SELECT direction, text
-FROM messages
-WHERE workspace_id = $1 AND conversation_id = $2 AND id < $3 AND text <> ''
-ORDER BY id DESC
-LIMIT $4;
 
 -- name: LatestConversation
 -- The conversation a contact wrote in last, open ones first.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,11 +45,20 @@ type Workspace struct {
 
 // Location is the workspace's timezone, UTC when it is unknown.
 func (w Workspace) Location() *time.Location {
-	if loc, err := time.LoadLocation(w.Timezone); err == nil {
-		return loc
+	if loc, ok := zones.Load(w.Timezone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(w.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(w.Timezone, loc)
+	return loc
 }
+
+// zones keeps the zones loaded by name: time.LoadLocation reads and parses the zone's
+// file on every call, and a message asks for its workspace's zone many times.
+var zones sync.Map //nolint:gochecknoglobals // cache of immutable values
 
 // ValidationError says what is wrong with each field of a form, by field name.
 type ValidationError = validation.Error
@@ -91,9 +101,14 @@ func (w Workspace) Validate() error {
 
 func scanWorkspace(row pgx.Row) (Workspace, error) {
 	var w Workspace
-	err := row.Scan(&w.ID, &w.Slug, &w.Name, &w.Timezone, &w.PhoneRegion, &w.AssistantName, &w.Role, &w.Personality,
-		&w.CustomInstructions, &w.ApprovalMode, &w.ApprovalThreshold, &w.AutoIntents)
+	err := row.Scan(w.columns()...)
 	return w, err
+}
+
+// columns are where the workspace's columns scan to, in the order the queries select them.
+func (w *Workspace) columns() []any {
+	return []any{&w.ID, &w.Slug, &w.Name, &w.Timezone, &w.PhoneRegion, &w.AssistantName, &w.Role, &w.Personality,
+		&w.CustomInstructions, &w.ApprovalMode, &w.ApprovalThreshold, &w.AutoIntents}
 }
 
 // CreateWorkspace creates a business with the default persona and policy.

@@ -99,7 +99,7 @@ type queries struct {
 	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
 	DeleteUpload, SetURL, WorkspaceModel, ClaimModel, StageEmbedding    string
 	DropStaleStaged, ReadyToPromote, PromoteChunks, ClearStaged         string
-	SetWorkspaceModel, IndexStatus                                      string
+	SetWorkspaceModel, IndexStatus, SearchModel                         string
 }
 
 // Store reads and writes the knowledge base; every call is scoped by workspace.

@@ -162,6 +162,17 @@ WHERE workspace_id = $1 AND id = $2;
 -- The model whose vectors the workspace's search uses.
 SELECT model FROM kb_index_models WHERE workspace_id = $1;
 
+-- name: SearchModel
+-- WorkspaceModel ('' when none is recorded) for a search in its own transaction,
+-- with the settings for the rest of it in the same round trip (set_config's true is
+-- SET LOCAL). JIT is off: the HNSW scan's cost estimate on a large table is above
+-- jit_above_cost, and compiling the query took 300-400 ms of a search whose index scan
+-- took 20.
+SELECT coalesce((SELECT model FROM kb_index_models WHERE workspace_id = $1), ''),
+       set_config('hnsw.iterative_scan', 'relaxed_order', true),
+       set_config('hnsw.ef_search', $2, true),
+       set_config('jit', 'off', true);
+
 -- name: ClaimModel
 INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')
 ON CONFLICT (workspace_id) DO NOTHING;

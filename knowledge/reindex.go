@@ -82,6 +82,15 @@ func (s *Store) indexFor(ctx context.Context, db database.DBTX, workspaceID int6
 	} else if err != nil {
 		return nil, fmt.Errorf("knowledge: workspace's embedding model: %w", err)
 	}
+	return s.indexNamed(workspaceID, name)
+}
+
+// indexNamed is the index of the model called name ("" for the configured one), made
+// on first use.
+func (s *Store) indexNamed(workspaceID int64, name string) (*index, error) {
+	if name == "" {
+		name = s.opts.Embedder.Model()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ix, ok := s.indexes[name]; ok {

@@ -62,6 +62,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 	candidates := max(limit*4, 20)
 	// With pgvector's iterative scan, the HNSW index keeps searching until it has found
 	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
+	var ix *index
 	if b, ok := db.(interface {
 		Begin(ctx context.Context) (pgx.Tx, error)
 	}); ok {
@@ -70,17 +71,20 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
-		// JIT is off: the HNSW scan's cost estimate on a large table is above jit_above_cost,
-		// and compiling the query took 300-400 ms of a search whose index scan took 20.
-		if _, err := tx.Exec(ctx, "SET LOCAL jit = off; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = "+
-			strconv.Itoa(s.opts.EfSearch)); err != nil {
+		var name string
+		var ignored [3]string
+		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, &ignored[0], &ignored[1], &ignored[2]); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
+		if ix, err = s.indexNamed(workspaceID, name); err != nil {
+			return nil, err
+		}
 		db = tx
-	}
-	ix, err := s.indexFor(ctx, db, workspaceID)
-	if err != nil {
-		return nil, err
+	} else {
+		var err error
+		if ix, err = s.indexFor(ctx, db, workspaceID); err != nil {
+			return nil, err
+		}
 	}
 	vec, maxDistance := "", -1.0 // no distance is that small: full text alone
 	if ix == nil {

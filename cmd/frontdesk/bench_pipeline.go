@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,7 +36,7 @@ var benchPipelineTexts = []string{ //nolint:gochecknoglobals // read-only table
 
 type benchPipelineFlags struct {
 	messages, concurrency, contacts int
-	docs                            string
+	docs, cpuProfile                string
 }
 
 // benchPipeline measures the offline brain per message (classification, and the whole
@@ -48,6 +49,7 @@ func benchPipeline(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	fs.IntVar(&f.messages, "messages", 3000, "messages sent through the pipeline (and no-op jobs for the baseline)")
 	fs.IntVar(&f.concurrency, "concurrency", 16, "goroutines ingesting messages")
 	fs.IntVar(&f.contacts, "contacts", 300, "customers the messages are spread over")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the ingest-to-draft run to this file")
 	fs.StringVar(&f.docs, "docs", "cmd/frontdesk/testdata/retrieval/docs", "folder of documents for the workspace's knowledge base")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -212,6 +214,17 @@ func benchDraftThroughput(ctx context.Context, a *app, ws conversation.Workspace
 		defer cancel()
 		_ = a.jobs.Stop(stop)
 	}()
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return 0, benchResult{}, fmt.Errorf("bench pipeline: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return 0, benchResult{}, fmt.Errorf("bench pipeline: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	ingest, err := drive(ctx, f.concurrency, f.messages, func(ctx context.Context, i int) error {
 		_, err := a.conv.Ingest(ctx, channels.Inbound{

@@ -133,5 +133,5 @@ func TestEvalIntentsHWU64(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, mapped.Bytes(), 0o600))
 	out, acc := evalCLI(t, "--top", "12", path)
 	t.Log("\n" + out)
-	require.GreaterOrEqual(t, acc, 0.82, "measured 0.857 when written")
+	require.GreaterOrEqual(t, acc, 0.88, "measured 0.910 when written")
 }
