@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/frontdesk/frontdesk/channels/whatsapp"
@@ -87,13 +88,7 @@ func TestLease(t *testing.T) {
 			WHERE locktype = 'advisory' AND granted AND objsubid = 1
 			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
-		// As the login itself: the application's role may not end another session.
-		admin, err := pgx.ConnectConfig(context.Background(), b.p.Pool.Config().ConnConfig.Copy())
-		require.NoError(t, err)
-		defer admin.Close(context.Background())
-		var killed bool
-		require.NoError(t, admin.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
-		require.True(t, killed)
+		terminate(t, b.p.Pool, pid)
 
 		pipelinetest.Eventually(t, func() bool { return !first.IsConnected() }, "the node stops the device it no longer holds")
 		next := b.wa.connection(t, b.jid)
@@ -137,9 +132,7 @@ func TestHolderDiesDeviceMoves(t *testing.T) {
 		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 		  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
 	died := time.Now()
-	var killed bool
-	require.NoError(t, b.p.Pool.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
-	require.True(t, killed)
+	terminate(t, b.p.Pool, pid)
 	stops[holder.node]() // its unlock finds the connection gone; its client disconnects
 
 	var next *fakeClient
@@ -156,4 +149,16 @@ func TestHolderDiesDeviceMoves(t *testing.T) {
 	require.Zero(t, b.wa.overlapCount(), "never connected from two nodes at once")
 	require.True(t, next.emit(message("3A00000000000000DIE1", text("Hello again?"))))
 	require.Equal(t, 1, b.inbound(t))
+}
+
+// terminate ends database session pid as the login itself: the application's role may
+// not end another session.
+func terminate(t *testing.T, pool *pgxpool.Pool, pid int) {
+	t.Helper()
+	admin, err := pgx.ConnectConfig(context.Background(), pool.Config().ConnConfig.Copy())
+	require.NoError(t, err)
+	defer admin.Close(context.Background())
+	var killed bool
+	require.NoError(t, admin.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, pid).Scan(&killed))
+	require.True(t, killed)
 }
