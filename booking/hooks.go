@@ -56,7 +56,12 @@ func (s *Store) changed(ctx context.Context, tx pgx.Tx, ws, id int64, kind Chang
 
 // BusyRefresher brings the cached busy times of a workspace's external calendar up to
 // date when they are older than it allows; it returns quickly when they are fresh.
+// A slot search reads when they were refreshed along with the calendar, and calls
+// RefreshBusy only when BusyStale says so: no extra round trip while they are fresh.
 type BusyRefresher interface {
+	// BusyStale reports whether busy times refreshed at refreshedAt (nil: never) are
+	// too old to use.
+	BusyStale(refreshedAt *time.Time) bool
 	RefreshBusy(ctx context.Context, ws int64) error
 }
 

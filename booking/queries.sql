@@ -12,12 +12,6 @@ FROM availability_rules
 WHERE workspace_id = $1 AND resource_id IS NOT DISTINCT FROM $2::bigint
 ORDER BY weekday, opens_at;
 
--- name: ListRules
--- Every weekly rule of the workspace, the business's (null resource) and each resource's.
-SELECT resource_id, weekday, (extract(epoch FROM opens_at) / 60)::int, (extract(epoch FROM closes_at) / 60)::int
-FROM availability_rules
-WHERE workspace_id = $1;
-
 -- name: DeleteExceptions
 DELETE FROM availability_exceptions WHERE workspace_id = $1 AND resource_id IS NULL;
 
@@ -77,13 +71,6 @@ SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes,
              WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id ORDER BY sr.resource_id)
 FROM services s
 WHERE s.workspace_id = $1 AND s.id = $2;
-
--- name: ListBusy
--- The time resources $2 are held between $3 and $4, leaving out appointment $5.
-SELECT resource_id, lower(during), upper(during)
-FROM appointments
-WHERE workspace_id = $1 AND status = 'booked' AND resource_id = ANY ($2::bigint[])
-  AND during && tstzrange($3, $4) AND id <> $5;
 
 -- name: LockResource
 -- Bookings of one resource queue here for the rest of their transaction. The exclusion
@@ -209,3 +196,51 @@ FROM availability_exceptions
 WHERE workspace_id = $1 AND day >= $2
 ORDER BY day, opens_at NULLS FIRST, id
 LIMIT 200;
+
+-- name: LoadCalendar
+-- Everything a slot search of service $2 needs, in one round trip: the service; the
+-- settings (null: the defaults); every weekly rule (resource 0: the business's); the
+-- exceptions of the days $3 to $4; the time the service's resources are held between
+-- $5 and $6, leaving out appointment $7 (appointments_held_idx: a held span is at most
+-- 32 hours, so it starts between $5 - 32h and $6 + 32h); the connected calendar's busy
+-- times then, as ListExternalBusy; and whether a calendar is connected, and when its
+-- busy times were last refreshed.
+SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes,
+       s.price_cents, s.currency, s.active,
+       array(SELECT sr.resource_id FROM service_resources sr
+             WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id ORDER BY sr.resource_id),
+       st.min_notice_minutes, st.horizon_days, st.slot_step_minutes,
+       r.resources, r.weekdays, r.opens, r.closes,
+       e.resources, e.days, e.closed, e.opens, e.closes,
+       h.resources, h.starts, h.ends,
+       x.starts, x.ends,
+       c.workspace_id IS NOT NULL, c.busy_refreshed_at
+FROM services s
+LEFT JOIN booking_settings st ON st.workspace_id = s.workspace_id
+LEFT JOIN calendar_connections c ON c.workspace_id = s.workspace_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(coalesce(resource_id, 0)) AS resources, array_agg(weekday::int) AS weekdays,
+           array_agg((extract(epoch FROM opens_at) / 60)::int) AS opens,
+           array_agg((extract(epoch FROM closes_at) / 60)::int) AS closes
+    FROM availability_rules WHERE workspace_id = s.workspace_id) r
+CROSS JOIN LATERAL (
+    SELECT array_agg(coalesce(resource_id, 0)) AS resources, array_agg(day) AS days, array_agg(closed) AS closed,
+           array_agg(coalesce((extract(epoch FROM opens_at) / 60)::int, 0)) AS opens,
+           array_agg(coalesce((extract(epoch FROM closes_at) / 60)::int, 0)) AS closes
+    FROM availability_exceptions WHERE workspace_id = s.workspace_id AND day BETWEEN $3::date AND $4::date) e
+CROSS JOIN LATERAL (
+    SELECT array_agg(a.resource_id) AS resources, array_agg(lower(a.during)) AS starts, array_agg(upper(a.during)) AS ends
+    FROM service_resources sr
+    JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
+    WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id
+      AND a.status = 'booked' AND a.id <> $7
+      AND a.starts_at > $5::timestamptz - interval '32 hours' AND a.starts_at < $6::timestamptz + interval '32 hours'
+      AND a.during && tstzrange($5::timestamptz, $6::timestamptz)) h
+CROSS JOIN LATERAL (
+    SELECT array_agg(b.starts_at) AS starts, array_agg(b.ends_at) AS ends
+    FROM calendar_busy b
+    WHERE b.workspace_id = s.workspace_id AND b.starts_at < $6::timestamptz AND b.ends_at > $5::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM appointments a
+                      WHERE a.workspace_id = b.workspace_id AND a.google_event_id IS NOT NULL
+                        AND a.starts_at = b.starts_at AND a.ends_at = b.ends_at)) x
+WHERE s.workspace_id = $1 AND s.id = $2;

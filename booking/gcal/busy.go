@@ -24,12 +24,17 @@ func (g *Sync) RefreshBusy(ctx context.Context, ws int64) error {
 	if err != nil {
 		return err
 	}
-	if c.BusyRefreshedAt != nil && g.Now().Sub(*c.BusyRefreshedAt) < g.Config.BusyTTL {
+	if !g.BusyStale(c.BusyRefreshedAt) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
 	defer cancel()
 	return g.refreshBusy(ctx, ws, c)
+}
+
+// BusyStale implements booking.BusyRefresher: busy times older than the TTL are stale.
+func (g *Sync) BusyStale(refreshedAt *time.Time) bool {
+	return refreshedAt == nil || g.Now().Sub(*refreshedAt) >= g.Config.BusyTTL
 }
 
 // refreshBusy replaces the cached busy times from now to the end of the booking

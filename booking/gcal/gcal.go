@@ -182,8 +182,8 @@ type Connection struct {
 	// PushUntil is when Google stops notifying of changes unless renewed (nil: no
 	// channel; changes are read by the periodic sync).
 	PushUntil *time.Time `json:"push_until"`
-	token           []byte
-	syncToken       string
+	token     []byte
+	syncToken string
 }
 
 // Connection returns the workspace's connection, or ErrNotConnected.
