@@ -229,7 +229,10 @@ CROSS JOIN LATERAL (
            array_agg(coalesce((extract(epoch FROM closes_at) / 60)::int, 0)) AS closes
     FROM availability_exceptions WHERE workspace_id = s.workspace_id AND day BETWEEN $3::date AND $4::date) e
 CROSS JOIN LATERAL (
-    SELECT array_agg(a.resource_id) AS resources, array_agg(lower(a.during)) AS starts, array_agg(upper(a.during)) AS ends
+    -- One unique order for all three, so they stay aligned; each resource's time ascends.
+    SELECT array_agg(a.resource_id ORDER BY a.resource_id, lower(a.during), a.id) AS resources,
+           array_agg(lower(a.during) ORDER BY a.resource_id, lower(a.during), a.id) AS starts,
+           array_agg(upper(a.during) ORDER BY a.resource_id, lower(a.during), a.id) AS ends
     FROM service_resources sr
     JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
     WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id
