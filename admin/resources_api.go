@@ -80,7 +80,7 @@ func (h *Handler) saveResource(c *fiber.Ctx, id int64) (booking.Resource, error)
 	if err := c.BodyParser(&b); err != nil {
 		return booking.Resource{}, badJSON(resourceExample)
 	}
-	windows, _, err := availabilityBody{Rules: b.Rules}.parse()
+	windows, _, err := availabilityBody{Rules: b.Rules}.parse(nil)
 	if err != nil {
 		return booking.Resource{}, err
 	}

@@ -2,8 +2,11 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/frontdesk/frontdesk/internal/database"
 )
@@ -71,8 +74,8 @@ func (s *Store) SetSettings(ctx context.Context, db database.DBTX, ws int64, st 
 	return nil
 }
 
-// SetExceptions replaces the business-wide exceptions (those without a resource); the
-// ResourceID of the given exceptions is ignored.
+// SetExceptions replaces every exception, the business's (ResourceID nil) and each
+// resource's.
 func (s *Store) SetExceptions(ctx context.Context, db database.DBTX, ws int64, exceptions []Exception) error {
 	for _, e := range exceptions {
 		if !e.Closed && (e.Start < 0 || e.End > EndOfDay || e.End <= e.Start) {
@@ -88,7 +91,12 @@ func (s *Store) SetExceptions(ctx context.Context, db database.DBTX, ws int64, e
 			o, c := e.Start.String(), e.End.String()
 			opens, closes = &o, &c
 		}
-		if _, err := db.Exec(ctx, s.q.InsertException, ws, nil, e.Day, e.Closed, opens, closes, e.Note); err != nil {
+		_, err := db.Exec(ctx, s.q.InsertException, ws, e.ResourceID, e.Day, e.Closed, opens, closes, e.Note)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+			return ValidationError{"resource_id": "is not one of this business's staff or rooms"}
+		}
+		if err != nil {
 			return fmt.Errorf("booking: add exception %s: %w", e.Day.Format(time.DateOnly), err)
 		}
 	}

@@ -37,49 +37,97 @@ func heldWindow(loc *time.Location, first, last time.Time) (time.Time, time.Time
 		time.Date(last.Year(), last.Month(), last.Day()+2, 0, 0, 0, 0, loc)
 }
 
-// loadCalendar reads the service, settings, rules, exceptions, held time and external
-// busy time in one statement (one round trip); a second read happens only when the
-// connected calendar's busy times are stale and have just been refreshed. An unknown
-// or inactive service is ErrNotFound.
+// batcher is a pool, connection or transaction: what can send queries in one batch.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// loadCalendar reads the service, settings, rules, exceptions and external busy time
+// (LoadCalendar) and the held time (LoadHeld) in one batch: one round trip. A further
+// read happens only when the connected calendar's busy times are stale and have just
+// been refreshed. An unknown or inactive service is ErrNotFound.
 func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, serviceID int64, first, last time.Time, except int64) (calendar, error) {
 	c := calendar{loc: loc, first: first, last: last, settings: DefaultSettings()}
 	from, to := heldWindow(loc, first, last)
 	var (
-		minNotice, horizon, step                 *int
-		ruleRes, ruleDay, ruleOpens, ruleCloses  []int64
-		excRes, excOpens, excCloses              []int64
-		excDays                                  []time.Time
-		excClosed                                []bool
-		heldRes                                  []int64
-		heldStarts, heldEnds, extStarts, extEnds []time.Time
-		connected                                bool
-		refreshedAt                              *time.Time
+		index       map[int64]int
+		connected   bool
+		refreshedAt *time.Time
 	)
-	sv := &c.service
-	err := db.QueryRow(ctx, s.q.LoadCalendar, ws, serviceID, first, last, from, to, except).Scan(
-		&sv.ID, &sv.Name, &sv.Description, &sv.DurationMinutes, &sv.BufferBeforeMinutes, &sv.BufferAfterMinutes,
-		&sv.PriceCents, &sv.Currency, &sv.Active, &sv.ResourceIDs,
-		&minNotice, &horizon, &step,
-		&ruleRes, &ruleDay, &ruleOpens, &ruleCloses,
-		&excRes, &excDays, &excClosed, &excOpens, &excCloses,
-		&heldRes, &heldStarts, &heldEnds,
-		&extStarts, &extEnds,
-		&connected, &refreshedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
+	readCalendar := func(row pgx.Row) error {
+		var err error
+		index, connected, refreshedAt, err = c.scan(row)
+		return err
+	}
+	readHeld := func(rows pgx.Rows) error {
+		// One set of scan targets for every row: thousands of rows, no allocation each.
+		var res int64
+		var iv Interval
+		_, err := pgx.ForEachRow(rows, []any{&res, &iv.Start, &iv.End}, func() error {
+			if k, ok := index[res]; ok {
+				c.scheds[k].Busy = append(c.scheds[k].Busy, iv)
+			}
+			return nil
+		})
+		return err
+	}
+	calArgs := []any{ws, serviceID, first, last, from, to}
+	heldArgs := []any{ws, serviceID, from, to, except}
+	var err error
+	if b, ok := db.(batcher); ok {
+		batch := &pgx.Batch{}
+		batch.Queue(s.q.LoadCalendar, calArgs...).QueryRow(readCalendar)
+		batch.Queue(s.q.LoadHeld, heldArgs...).Query(readHeld)
+		err = b.SendBatch(ctx, batch).Close()
+	} else if err = readCalendar(db.QueryRow(ctx, s.q.LoadCalendar, calArgs...)); err == nil {
+		var rows pgx.Rows
+		if rows, err = db.Query(ctx, s.q.LoadHeld, heldArgs...); err == nil {
+			err = readHeld(rows)
+		}
+	}
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && !c.service.Active {
 		return c, fmt.Errorf("booking: service %d: %w", serviceID, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("booking: load calendar of service %d: %w", serviceID, err)
 	}
-	if !sv.Active {
-		return c, fmt.Errorf("booking: service %d: %w", serviceID, ErrNotFound)
+	if connected && s.busy != nil && s.busy.BusyStale(refreshedAt) {
+		s.refreshBusy(ctx, ws)
+		if c.external, err = s.externalBusy(ctx, db, ws, from, to); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// scan reads a LoadCalendar row into c: the service, settings, each resource's
+// schedule without its held time, and the external busy time. It returns the index of
+// each resource in c.scheds and the connection's state.
+func (c *calendar) scan(row pgx.Row) (index map[int64]int, connected bool, refreshedAt *time.Time, err error) {
+	var (
+		minNotice, horizon, step                *int
+		ruleRes, ruleDay, ruleOpens, ruleCloses []int64
+		excRes, excOpens, excCloses             []int64
+		excDays                                 []time.Time
+		excClosed                               []bool
+		extStarts, extEnds                      []time.Time
+	)
+	sv := &c.service
+	if err = row.Scan(
+		&sv.ID, &sv.Name, &sv.Description, &sv.DurationMinutes, &sv.BufferBeforeMinutes, &sv.BufferAfterMinutes,
+		&sv.PriceCents, &sv.Currency, &sv.Active, &sv.ResourceIDs,
+		&minNotice, &horizon, &step,
+		&ruleRes, &ruleDay, &ruleOpens, &ruleCloses,
+		&excRes, &excDays, &excClosed, &excOpens, &excCloses,
+		&extStarts, &extEnds,
+		&connected, &refreshedAt); err != nil {
+		return nil, false, nil, err
 	}
 	if minNotice != nil {
 		c.settings = Settings{MinNoticeMinutes: *minNotice, HorizonDays: *horizon, SlotStepMinutes: *step}
 	}
-
 	c.scheds = make([]Schedule, len(sv.ResourceIDs))
-	index := make(map[int64]int, len(sv.ResourceIDs))
+	index = make(map[int64]int, len(sv.ResourceIDs))
 	for i, id := range sv.ResourceIDs {
 		c.scheds[i].ResourceID = id
 		index[id] = i
@@ -109,30 +157,8 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 			}
 		}
 	}
-	// One backing array for all held time, cut per resource.
-	counts := make([]int, len(c.scheds))
-	for _, res := range heldRes {
-		counts[index[res]]++
-	}
-	held := make([]Interval, len(heldRes))
-	at := 0
-	for k, n := range counts {
-		c.scheds[k].Busy = held[at : at : at+n]
-		at += n
-	}
-	for i, res := range heldRes {
-		k := index[res]
-		c.scheds[k].Busy = append(c.scheds[k].Busy, Interval{Start: heldStarts[i], End: heldEnds[i]})
-	}
 	c.external = intervals(extStarts, extEnds)
-
-	if connected && s.busy != nil && s.busy.BusyStale(refreshedAt) {
-		s.refreshBusy(ctx, ws)
-		if c.external, err = s.externalBusy(ctx, db, ws, from, to); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
+	return index, connected, refreshedAt, nil
 }
 
 func intervals(starts, ends []time.Time) []Interval {

@@ -13,7 +13,7 @@ WHERE workspace_id = $1 AND resource_id IS NOT DISTINCT FROM $2::bigint
 ORDER BY weekday, opens_at;
 
 -- name: DeleteExceptions
-DELETE FROM availability_exceptions WHERE workspace_id = $1 AND resource_id IS NULL;
+DELETE FROM availability_exceptions WHERE workspace_id = $1;
 
 -- name: InsertException
 INSERT INTO availability_exceptions (workspace_id, resource_id, day, closed, opens_at, closes_at, note)
@@ -198,13 +198,11 @@ ORDER BY day, opens_at NULLS FIRST, id
 LIMIT 200;
 
 -- name: LoadCalendar
--- Everything a slot search of service $2 needs, in one round trip: the service; the
--- settings (null: the defaults); every weekly rule (resource 0: the business's); the
--- exceptions of the days $3 to $4; the time the service's resources are held between
--- $5 and $6, leaving out appointment $7 (appointments_held_idx: a held span is at most
--- 32 hours, so it starts between $5 - 32h and $6 + 32h); the connected calendar's busy
--- times then, as ListExternalBusy; and whether a calendar is connected, and when its
--- busy times were last refreshed.
+-- What a slot search of service $2 needs besides held time: the service; the settings
+-- (null: the defaults); every weekly rule (resource 0: the business's); the exceptions
+-- of the days $3 to $4; the connected calendar's busy times between $5 and $6, as
+-- ListExternalBusy; and whether a calendar is connected, and when its busy times were
+-- last refreshed. Sent in one batch with LoadHeld.
 SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes,
        s.price_cents, s.currency, s.active,
        array(SELECT sr.resource_id FROM service_resources sr
@@ -212,7 +210,6 @@ SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes,
        st.min_notice_minutes, st.horizon_days, st.slot_step_minutes,
        r.resources, r.weekdays, r.opens, r.closes,
        e.resources, e.days, e.closed, e.opens, e.closes,
-       h.resources, h.starts, h.ends,
        x.starts, x.ends,
        c.workspace_id IS NOT NULL, c.busy_refreshed_at
 FROM services s
@@ -229,17 +226,6 @@ CROSS JOIN LATERAL (
            array_agg(coalesce((extract(epoch FROM closes_at) / 60)::int, 0)) AS closes
     FROM availability_exceptions WHERE workspace_id = s.workspace_id AND day BETWEEN $3::date AND $4::date) e
 CROSS JOIN LATERAL (
-    -- One unique order for all three, so they stay aligned; each resource's time ascends.
-    SELECT array_agg(a.resource_id ORDER BY a.resource_id, lower(a.during), a.id) AS resources,
-           array_agg(lower(a.during) ORDER BY a.resource_id, lower(a.during), a.id) AS starts,
-           array_agg(upper(a.during) ORDER BY a.resource_id, lower(a.during), a.id) AS ends
-    FROM service_resources sr
-    JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
-    WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id
-      AND a.status = 'booked' AND a.id <> $7
-      AND a.starts_at > $5::timestamptz - interval '32 hours' AND a.starts_at < $6::timestamptz + interval '32 hours'
-      AND a.during && tstzrange($5::timestamptz, $6::timestamptz)) h
-CROSS JOIN LATERAL (
     SELECT array_agg(b.starts_at) AS starts, array_agg(b.ends_at) AS ends
     FROM calendar_busy b
     WHERE b.workspace_id = s.workspace_id AND b.starts_at < $6::timestamptz AND b.ends_at > $5::timestamptz
@@ -247,3 +233,16 @@ CROSS JOIN LATERAL (
                       WHERE a.workspace_id = b.workspace_id AND a.google_event_id IS NOT NULL
                         AND a.starts_at = b.starts_at AND a.ends_at = b.ends_at)) x
 WHERE s.workspace_id = $1 AND s.id = $2;
+
+-- name: LoadHeld
+-- The time the resources of service $2 are held between $3 and $4, leaving out
+-- appointment $5, as rows (thousands of them decode faster than arrays). An index-only
+-- scan of appointments_held_idx: a held span is at most 32 hours, so it starts between
+-- $3 - 32h and $4 + 32h.
+SELECT a.resource_id, lower(a.during), upper(a.during)
+FROM service_resources sr
+JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
+WHERE sr.workspace_id = $1 AND sr.service_id = $2
+  AND a.status = 'booked' AND a.id <> $5
+  AND a.starts_at > $3::timestamptz - interval '32 hours' AND a.starts_at < $4::timestamptz + interval '32 hours'
+  AND a.during && tstzrange($3::timestamptz, $4::timestamptz);

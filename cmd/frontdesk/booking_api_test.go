@@ -297,3 +297,84 @@ func TestCalendarResourcesAPI(t *testing.T) {
 	status, _ = owner.do("PUT", "/api/v1/calendar/resources/999999", map[string]any{"name": "X"})
 	require.Equal(t, http.StatusNotFound, status)
 }
+
+// An exception through the API can name one member of staff or room, as the calendar
+// page's "days that differ" can: that resource alone is closed or has other hours.
+func TestCalendarResourceExceptionsAPI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	loc := s.ws.Location()
+	monday := nextWeekday(loc, time.Monday)
+	svc := calendarSetup(t, owner, monday)
+	tue, wed, thu := monday.AddDate(0, 0, 1), monday.AddDate(0, 0, 2), monday.AddDate(0, 0, 3)
+	at := func(d time.Time, h, m int) string {
+		return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc).Format(time.RFC3339)
+	}
+	status, room := owner.do("POST", "/api/v1/calendar/resources", map[string]any{"name": "Room 2", "kind": "room", "service_ids": []float64{svc}})
+	require.Equal(t, http.StatusCreated, status, room)
+	_, list := owner.do("GET", "/api/v1/calendar/resources", nil)
+	def := list["resources"].([]any)[0].(map[string]any)["id"]
+	require.NotEqual(t, def, room["id"])
+
+	var rules []map[string]any
+	for d := 1; d <= 5; d++ {
+		rules = append(rules, map[string]any{"weekday": d, "start": "09:00", "end": "17:00"})
+	}
+	// Refused with the field named: a resource the business does not have.
+	status, body := owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules,
+		"exceptions": []map[string]any{{"date": tue.Format(time.DateOnly), "closed": true}, {"date": wed.Format(time.DateOnly), "closed": true, "resource_id": 999999}}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "exceptions[1].resource_id")
+	require.Contains(t, body["error"], "999999")
+
+	status, body = owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules, "exceptions": []map[string]any{
+		{"date": tue.Format(time.DateOnly), "closed": true},
+		{"date": wed.Format(time.DateOnly), "closed": true, "resource_id": room["id"], "note": "deep clean"},
+		{"date": thu.Format(time.DateOnly), "start": "09:00", "end": "12:00", "resource_id": def},
+	}})
+	require.Equal(t, http.StatusOK, status, body)
+	require.InDelta(t, 3, body["exceptions"], 0)
+
+	status, body = owner.do("GET", "/api/v1/calendar/availability", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "Europe/London", body["timezone"])
+	require.Len(t, body["rules"], 5)
+	exceptions := body["exceptions"].([]any)
+	require.Len(t, exceptions, 3)
+	require.Nil(t, exceptions[0].(map[string]any)["resource_id"], "Tuesday: the whole business")
+	require.Equal(t, room["id"], exceptions[1].(map[string]any)["resource_id"])
+	require.Equal(t, "deep clean", exceptions[1].(map[string]any)["note"])
+	require.Equal(t, map[string]any{"id": exceptions[2].(map[string]any)["id"], "date": thu.Format(time.DateOnly), "closed": false,
+		"start": "09:00", "end": "12:00", "note": "", "resource_id": def}, exceptions[2])
+
+	book := func(start string) (int, map[string]any) {
+		return owner.do("POST", "/api/v1/calendar/appointments", map[string]any{"service_id": svc, "start": start, "contact_phone": "+447700900300"})
+	}
+	// Wednesday: the room is closed, so 10:00 takes one booking, on the default resource.
+	status, appt := book(at(wed, 10, 0))
+	require.Equal(t, http.StatusCreated, status, appt)
+	require.Equal(t, def, appt["resource_id"])
+	status, body = book(at(wed, 10, 0))
+	require.Equal(t, http.StatusConflict, status, body)
+	// Thursday afternoon: the default resource's day ends at 12:00, the room's does not.
+	status, appt = book(at(thu, 14, 0))
+	require.Equal(t, http.StatusCreated, status, appt)
+	require.Equal(t, room["id"], appt["resource_id"])
+	status, body = book(at(thu, 14, 0))
+	require.Equal(t, http.StatusConflict, status, body)
+	// Thursday morning both work.
+	for range 2 {
+		status, appt = book(at(thu, 10, 0))
+		require.Equal(t, http.StatusCreated, status, appt)
+	}
+
+	// PUT replaces every exception, the resources' too.
+	status, body = owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules, "exceptions": []any{}})
+	require.Equal(t, http.StatusOK, status, body)
+	_, body = owner.do("GET", "/api/v1/calendar/availability", nil)
+	require.Empty(t, body["exceptions"])
+	status, appt = book(at(wed, 10, 0))
+	require.Equal(t, http.StatusCreated, status, appt, "the room is open again on Wednesday")
+	require.Equal(t, room["id"], appt["resource_id"])
+}
