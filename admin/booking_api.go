@@ -362,9 +362,6 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "service_id must be the id of one of your services")
 	}
-	if err := h.knownService(c.UserContext(), ws, serviceID); err != nil {
-		return err
-	}
 	today := booking.LocalDate(h.Booking.Now(), loc)
 	from, to, err := dateRange(c, today)
 	if err != nil {
@@ -377,6 +374,9 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 		return booking.ValidationError{"to": fmt.Sprintf("ask for at most %d days at a time", maxSlotDays)}
 	}
 	slots, err := h.Booking.AvailableSlots(c.UserContext(), h.Pool, ws, loc, serviceID, from, to, 0)
+	if errors.Is(err, booking.ErrNotFound) {
+		return booking.ValidationError{"service_id": fmt.Sprintf("there is no service %d", serviceID)}
+	}
 	if err != nil {
 		return err
 	}

@@ -323,3 +323,16 @@ func (s *Store) Appointments(ctx context.Context, db database.DBTX, ws int64, fr
 	}
 	return out, nil
 }
+
+// NextAppointment is the contact's next booked appointment starting from now on, or
+// ErrNotFound.
+func (s *Store) NextAppointment(ctx context.Context, db database.DBTX, ws, contactID int64, now time.Time) (Appointment, error) {
+	a, err := scanAppointment(db.QueryRow(ctx, s.q.NextAppointment, ws, contactID, now))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("booking: next appointment of contact %d: %w", contactID, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("booking: next appointment of contact %d: %w", contactID, err)
+	}
+	return a, nil
+}

@@ -30,7 +30,7 @@ type queries struct {
 	ListResources, DefaultResource                                                string
 	InsertService, LinkServiceResources, ListServices, GetService                 string
 	LockResource, LoadHeld, InsertAppointment, MoveAppointment, CancelAppointment string
-	GetAppointment, ListAppointments                                              string
+	GetAppointment, ListAppointments, NextAppointment                             string
 	MoveAppointmentTo, ListExternalBusy, GetReminders, UpsertReminders            string
 	InsertResource, GetResource, UpdateResource                                   string
 	UnlinkResourceServices, LinkResourceServices, ServicesWithoutResource         string

@@ -246,3 +246,15 @@ WHERE sr.workspace_id = $1 AND sr.service_id = $2
   AND a.status = 'booked' AND a.id <> $5
   AND a.starts_at > $3::timestamptz - interval '32 hours' AND a.starts_at < $4::timestamptz + interval '32 hours'
   AND a.during && tstzrange($3::timestamptz, $4::timestamptz);
+
+-- name: NextAppointment
+-- The contact's next booked appointment from $3 on (appointments_contact_idx).
+SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at,
+       coalesce(a.conversation_id, 0), coalesce(a.google_event_id, '')
+FROM appointments a
+JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
+JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+WHERE a.workspace_id = $1 AND a.contact_id = $2 AND a.status = 'booked' AND a.starts_at >= $3
+ORDER BY a.starts_at, a.id
+LIMIT 1;

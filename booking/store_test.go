@@ -381,3 +381,40 @@ func TestBookRepeatedHourInNewYork(t *testing.T) {
 	require.Equal(t, []string{"2026-11-01T00:00:00-04:00", "2026-11-01T00:30:00-04:00", "2026-11-01T01:00:00-04:00",
 		"2026-11-01T01:00:00-05:00", "2026-11-01T02:00:00-05:00", "2026-11-01T02:30:00-05:00"}, starts(slots))
 }
+
+// A contact's next appointment is found however many of other people's come first (the
+// conversation used to look through the first 2,000 of the year).
+func TestNextAppointment(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	_, err := b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.ErrorIs(t, err, booking.ErrNotFound)
+
+	var other, res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "INSERT INTO contacts (workspace_id, name) VALUES ($1, 'Busy') RETURNING id", b.ws).Scan(&other))
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	tag, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		SELECT $1, $2, $3, $4, g.t, g.t + interval '30 minutes', tstzrange(g.t, g.t + interval '30 minutes')
+		FROM generate_series($5::timestamptz, $5::timestamptz + interval '2099 hours', interval '1 hour') AS g (t)`,
+		b.ws, res, b.svc.ID, other, b.now.Add(time.Hour))
+	require.NoError(t, err)
+	require.EqualValues(t, 2100, tag.RowsAffected())
+
+	// Jane's is after all of them, beyond the booking horizon: made by hand.
+	var mine booking.Appointment
+	start := b.now.Add(2200 * time.Hour)
+	require.NoError(t, b.pool.QueryRow(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		VALUES ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz + interval '30 minutes', tstzrange($5::timestamptz, $5::timestamptz + interval '30 minutes')) RETURNING id`,
+		b.ws, res, b.svc.ID, b.contact, start).Scan(&mine.ID))
+	next, err := b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.NoError(t, err)
+	require.Equal(t, mine.ID, next.ID)
+	require.True(t, start.Equal(next.Start))
+	require.Equal(t, "Check-up", next.ServiceName)
+
+	_, err = b.store.Cancel(ctx, b.pool, b.ws, mine.ID)
+	require.NoError(t, err)
+	_, err = b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.ErrorIs(t, err, booking.ErrNotFound, "a cancelled one is not next")
+}
