@@ -40,13 +40,15 @@ type serviceBody struct {
 	Price               *float64 `json:"price"`
 	PriceCents          *int64   `json:"price_cents"`
 	Currency            string   `json:"currency"`
+	// ResourceIDs are the staff or rooms that perform it (none: the default resource).
+	ResourceIDs []int64 `json:"resource_ids"`
 }
 
 // service turns the body into a booking.Service: buffer_minutes is the time kept free
 // after the service; price is in major units (12.50), price_cents in minor ones.
 func (b serviceBody) service() (booking.Service, error) {
 	sv := booking.Service{Name: b.Name, Description: b.Description, DurationMinutes: b.DurationMinutes,
-		Currency: strings.ToUpper(strings.TrimSpace(b.Currency)), PriceCents: b.PriceCents}
+		Currency: strings.ToUpper(strings.TrimSpace(b.Currency)), PriceCents: b.PriceCents, ResourceIDs: b.ResourceIDs}
 	if b.BufferMinutes != nil {
 		sv.BufferAfterMinutes = *b.BufferMinutes
 	}

@@ -369,6 +369,16 @@ func TestCalendarResourceExceptionsAPI(t *testing.T) {
 		require.Equal(t, http.StatusCreated, status, appt)
 	}
 
+	// A service performed in the room alone: its slots follow the room's days.
+	status, body = owner.do("POST", "/api/v1/calendar/services", map[string]any{"name": "X-ray", "duration_minutes": 30, "resource_ids": []any{999999}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "resource_ids")
+	status, xray := owner.do("POST", "/api/v1/calendar/services", map[string]any{"name": "X-ray", "duration_minutes": 30, "resource_ids": []any{room["id"]}})
+	require.Equal(t, http.StatusCreated, status, xray)
+	require.Equal(t, []any{room["id"]}, xray["resource_ids"])
+	require.Empty(t, slotStarts(t, owner, xray["id"].(float64), wed, wed), "the room is closed on Wednesday")
+	require.NotEmpty(t, slotStarts(t, owner, xray["id"].(float64), thu, thu))
+
 	// PUT replaces every exception, the resources' too.
 	status, body = owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules, "exceptions": []any{}})
 	require.Equal(t, http.StatusOK, status, body)
