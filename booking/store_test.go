@@ -418,3 +418,32 @@ func TestNextAppointment(t *testing.T) {
 	_, err = b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
 	require.ErrorIs(t, err, booking.ErrNotFound, "a cancelled one is not next")
 }
+
+// Held time is read by a range scan on its start, bounded by the longest a booking may
+// hold its resource (32 hours): an appointment that began the day before and runs into
+// the searched day still holds it; a move longer than a day is refused, and the
+// database refuses a longer booked span.
+func TestHeldTimeFromTheDayBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	var res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	// Wednesday 2 December 02:00 to Thursday 10:00 (32 hours held, buffers included).
+	from, to := b.at(2, "02:00"), b.at(3, "10:00")
+	_, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, tstzrange($5::timestamptz, $6::timestamptz))`, b.ws, res, b.svc.ID, b.contact, from, to)
+	require.NoError(t, err)
+	got, err := b.store.AvailableSlots(ctx, b.pool, b.ws, b.loc, b.svc.ID, date(t, "2026-12-03"), date(t, "2026-12-03"), 0)
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
+	require.Equal(t, "10:00", got[0].Start.In(b.loc).Format("15:04"), "held until 10:00 by an appointment that began 30 hours earlier")
+
+	a, err := b.book(t, b.at(4, "10:00"))
+	require.NoError(t, err)
+	_, err = b.store.MoveTo(ctx, b.pool, b.ws, a.ID, b.at(4, "10:00"), b.at(5, "11:00"))
+	require.ErrorIs(t, err, booking.ErrInvalid, "longer than a day")
+	// And the database refuses a booked span longer than 32 hours outright.
+	_, err = b.pool.Exec(ctx, `UPDATE appointments SET during = tstzrange(lower(during), lower(during) + interval '33 hours') WHERE id = $1`, a.ID)
+	require.ErrorContains(t, err, "appointments_held_span")
+}
