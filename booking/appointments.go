@@ -75,13 +75,13 @@ func (s *Store) candidates(c calendar, start time.Time) ([]int64, error) {
 	// Time the external calendar holds is not on offer at all; appointments only hold
 	// it for now, and a lost race for it gets alternatives.
 	var free, held []int64
-	for _, sc := range c.scheds {
+	for i, sc := range c.scheds {
 		busy := sc.Busy
-		sc.Busy = c.external
+		sc.Busy = c.external[i]
 		if !startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			continue
 		}
-		sc.Busy = append(slices.Clip(busy), c.external...)
+		sc.Busy = append(slices.Clip(busy), c.external[i]...)
 		if startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			free = append(free, sc.ResourceID)
 		} else {

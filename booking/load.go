@@ -25,9 +25,11 @@ type calendar struct {
 	first    time.Time
 	last     time.Time
 	// scheds are the service's resources with their rules, exceptions and appointments;
-	// external is the connected calendar's busy time, which holds every resource.
+	// external[i] is the busy time of scheds[i] in the connected Google calendars: the
+	// business's calendar holds every resource, a resource's own calendar that one.
 	scheds   []Schedule
-	external []Interval
+	external [][]Interval
+	index    map[int64]int // position in scheds by resource id
 }
 
 // heldWindow is the span whose held time a search of the local days first to last
@@ -50,13 +52,12 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 	c := calendar{loc: loc, first: first, last: last, settings: DefaultSettings()}
 	from, to := heldWindow(loc, first, last)
 	var (
-		index       map[int64]int
 		connected   bool
 		refreshedAt *time.Time
 	)
 	readCalendar := func(row pgx.Row) error {
 		var err error
-		index, connected, refreshedAt, err = c.scan(row)
+		connected, refreshedAt, err = c.scan(row)
 		return err
 	}
 	readHeld := func(rows pgx.Rows) error {
@@ -64,7 +65,7 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 		var res int64
 		var iv Interval
 		_, err := pgx.ForEachRow(rows, []any{&res, &iv.Start, &iv.End}, func() error {
-			if k, ok := index[res]; ok {
+			if k, ok := c.index[res]; ok {
 				c.scheds[k].Busy = append(c.scheds[k].Busy, iv)
 			}
 			return nil
@@ -93,23 +94,26 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 	}
 	if connected && s.busy != nil && s.busy.BusyStale(refreshedAt) {
 		s.refreshBusy(ctx, ws)
-		if c.external, err = s.externalBusy(ctx, db, ws, from, to); err != nil {
+		res, starts, ends, err := s.externalBusy(ctx, db, ws, from, to)
+		if err != nil {
 			return c, err
 		}
+		c.setExternal(res, starts, ends)
 	}
 	return c, nil
 }
 
 // scan reads a LoadCalendar row into c: the service, settings, each resource's
-// schedule without its held time, and the external busy time. It returns the index of
-// each resource in c.scheds and the connection's state.
-func (c *calendar) scan(row pgx.Row) (index map[int64]int, connected bool, refreshedAt *time.Time, err error) {
+// schedule without its held time, and the external busy time. It returns the
+// connection's state.
+func (c *calendar) scan(row pgx.Row) (connected bool, refreshedAt *time.Time, err error) {
 	var (
 		minNotice, horizon, step                *int
 		ruleRes, ruleDay, ruleOpens, ruleCloses []int64
 		excRes, excOpens, excCloses             []int64
 		excDays                                 []time.Time
 		excClosed                               []bool
+		extRes                                  []int64
 		extStarts, extEnds                      []time.Time
 	)
 	sv := &c.service
@@ -119,25 +123,25 @@ func (c *calendar) scan(row pgx.Row) (index map[int64]int, connected bool, refre
 		&minNotice, &horizon, &step,
 		&ruleRes, &ruleDay, &ruleOpens, &ruleCloses,
 		&excRes, &excDays, &excClosed, &excOpens, &excCloses,
-		&extStarts, &extEnds,
+		&extRes, &extStarts, &extEnds,
 		&connected, &refreshedAt); err != nil {
-		return nil, false, nil, err
+		return false, nil, err
 	}
 	if minNotice != nil {
 		c.settings = Settings{MinNoticeMinutes: *minNotice, HorizonDays: *horizon, SlotStepMinutes: *step}
 	}
 	c.scheds = make([]Schedule, len(sv.ResourceIDs))
-	index = make(map[int64]int, len(sv.ResourceIDs))
+	c.index = make(map[int64]int, len(sv.ResourceIDs))
 	for i, id := range sv.ResourceIDs {
 		c.scheds[i].ResourceID = id
-		index[id] = i
+		c.index[id] = i
 	}
 	var business []Rule
 	for i, res := range ruleRes {
 		r := Rule{Weekday: time.Weekday(ruleDay[i]), Start: TimeOfDay(ruleOpens[i]), End: TimeOfDay(ruleCloses[i])}
 		if res == 0 {
 			business = append(business, r)
-		} else if k, ok := index[res]; ok {
+		} else if k, ok := c.index[res]; ok {
 			c.scheds[k].Rules = append(c.scheds[k].Rules, r)
 		}
 	}
@@ -157,19 +161,23 @@ func (c *calendar) scan(row pgx.Row) (index map[int64]int, connected bool, refre
 			}
 		}
 	}
-	c.external = intervals(extStarts, extEnds)
-	return index, connected, refreshedAt, nil
+	c.setExternal(extRes, extStarts, extEnds)
+	return connected, refreshedAt, nil
 }
 
-func intervals(starts, ends []time.Time) []Interval {
-	if len(starts) == 0 {
-		return nil
+// setExternal sorts external busy times to the resources they hold (0: all of them).
+func (c *calendar) setExternal(res []int64, starts, ends []time.Time) {
+	c.external = make([][]Interval, len(c.scheds))
+	for i, r := range res {
+		iv := Interval{Start: starts[i], End: ends[i]}
+		if r == 0 {
+			for k := range c.external {
+				c.external[k] = append(c.external[k], iv)
+			}
+		} else if k, ok := c.index[r]; ok {
+			c.external[k] = append(c.external[k], iv)
+		}
 	}
-	out := make([]Interval, len(starts))
-	for i := range starts {
-		out[i] = Interval{Start: starts[i], End: ends[i]}
-	}
-	return out
 }
 
 // query is the slot query of the calendar, at most limit slots (0: all).
@@ -186,14 +194,13 @@ func (c calendar) query(now time.Time, limit int) SlotQuery {
 	}
 }
 
-// schedules are the resources' schedules with the external busy time added to each.
+// schedules are the resources' schedules with their external busy time added.
 func (c calendar) schedules() []Schedule {
-	if len(c.external) == 0 {
-		return c.scheds
-	}
 	out := slices.Clone(c.scheds)
 	for i := range out {
-		out[i].Busy = append(slices.Clip(out[i].Busy), c.external...)
+		if len(c.external[i]) > 0 {
+			out[i].Busy = append(slices.Clip(out[i].Busy), c.external[i]...)
+		}
 	}
 	return out
 }

@@ -113,10 +113,11 @@ SET starts_at = $3::timestamptz, ends_at = $4::timestamptz,
 WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
 
 -- name: ListExternalBusy
--- The connected calendar's busy times between $2 and $3. A busy block that is exactly
--- one of our own appointments is that appointment's event: it is held (or freed, once
--- cancelled) by the appointment row, not here.
-SELECT b.starts_at, b.ends_at
+-- The connected calendars' busy times between $2 and $3, by resource (0: the
+-- business's calendar). A busy block that is exactly one of our own appointments is
+-- that appointment's event: it is held (or freed, once cancelled) by the appointment
+-- row, not here.
+SELECT b.resource_id, b.starts_at, b.ends_at
 FROM calendar_busy b
 WHERE b.workspace_id = $1 AND b.starts_at < $3 AND b.ends_at > $2
   AND NOT EXISTS (SELECT 1 FROM appointments a
@@ -210,7 +211,7 @@ SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes,
        st.min_notice_minutes, st.horizon_days, st.slot_step_minutes,
        r.resources, r.weekdays, r.opens, r.closes,
        e.resources, e.days, e.closed, e.opens, e.closes,
-       x.starts, x.ends,
+       x.resources, x.starts, x.ends,
        c.workspace_id IS NOT NULL, c.busy_refreshed_at
 FROM services s
 LEFT JOIN booking_settings st ON st.workspace_id = s.workspace_id
@@ -226,7 +227,7 @@ CROSS JOIN LATERAL (
            array_agg(coalesce((extract(epoch FROM closes_at) / 60)::int, 0)) AS closes
     FROM availability_exceptions WHERE workspace_id = s.workspace_id AND day BETWEEN $3::date AND $4::date) e
 CROSS JOIN LATERAL (
-    SELECT array_agg(b.starts_at) AS starts, array_agg(b.ends_at) AS ends
+    SELECT array_agg(b.resource_id) AS resources, array_agg(b.starts_at) AS starts, array_agg(b.ends_at) AS ends
     FROM calendar_busy b
     WHERE b.workspace_id = s.workspace_id AND b.starts_at < $6::timestamptz AND b.ends_at > $5::timestamptz
       AND NOT EXISTS (SELECT 1 FROM appointments a
@@ -258,3 +259,9 @@ JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
 WHERE a.workspace_id = $1 AND a.contact_id = $2 AND a.status = 'booked' AND a.starts_at >= $3
 ORDER BY a.starts_at, a.id
 LIMIT 1;
+
+-- name: SetResourceCalendar
+UPDATE resources SET google_calendar_id = nullif($3, '') WHERE workspace_id = $1 AND id = $2 AND active;
+
+-- name: GetResourceCalendar
+SELECT coalesce(google_calendar_id, '') FROM resources WHERE workspace_id = $1 AND id = $2 AND active;

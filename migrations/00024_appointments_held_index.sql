@@ -13,6 +13,19 @@ CREATE INDEX appointments_held_idx ON appointments (workspace_id, resource_id, s
 ALTER TABLE appointments ADD CONSTRAINT appointments_held_span
     CHECK (status <> 'booked' OR upper(during) - lower(during) <= interval '32 hours') NOT VALID;
 
+-- A member of staff's or a room's own Google calendar, shared with the connected
+-- account: its busy times hold that resource alone (resource 0: the business's calendar,
+-- which holds every resource).
+ALTER TABLE resources ADD COLUMN google_calendar_id text CHECK (google_calendar_id <> '');
+ALTER TABLE calendar_busy ADD COLUMN resource_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE calendar_busy DROP CONSTRAINT calendar_busy_pkey;
+ALTER TABLE calendar_busy ADD PRIMARY KEY (workspace_id, resource_id, starts_at, ends_at);
+
 -- +goose Down
+DELETE FROM calendar_busy WHERE resource_id <> 0;
+ALTER TABLE calendar_busy DROP CONSTRAINT calendar_busy_pkey;
+ALTER TABLE calendar_busy ADD PRIMARY KEY (workspace_id, starts_at, ends_at);
+ALTER TABLE calendar_busy DROP COLUMN resource_id;
+ALTER TABLE resources DROP COLUMN google_calendar_id;
 ALTER TABLE appointments DROP CONSTRAINT appointments_held_span;
 DROP INDEX appointments_held_idx;

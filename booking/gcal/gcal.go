@@ -34,7 +34,7 @@ var queriesSQL string
 type queries struct {
 	GetConnection, HasConnection, ListConnections, UpsertConnection, SetCalendar, SaveToken string
 	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed   string
-	Failed, Synced, ListBusy, SetEventID, Timezone                                          string
+	Failed, Synced, ListBusy, SetEventID, Timezone, ListResourceCalendars                   string
 	GetChannel, SetChannel, ChannelWorkspace, ChannelsToRenew                               string
 }
 

@@ -290,8 +290,17 @@ func TestCalendarResourcesAPI(t *testing.T) {
 	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", def["id"]), map[string]any{"name": "Default", "service_ids": []int{}})
 	require.Equal(t, http.StatusUnprocessableEntity, status, body)
 	require.Contains(t, body["error"], "nobody else performs")
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc},
+		"google_calendar_id": "room two"})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "google_calendar_id")
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc},
+		"google_calendar_id": "room2@group.calendar.google.com"})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "room2@group.calendar.google.com", body["google_calendar_id"])
 	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc}})
 	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "room2@group.calendar.google.com", body["google_calendar_id"], "left out: kept")
 	require.Equal(t, "Room Two", body["name"])
 	require.Empty(t, body["rules"], "no rules of its own: it follows the business's hours")
 	status, _ = owner.do("PUT", "/api/v1/calendar/resources/999999", map[string]any{"name": "X"})
