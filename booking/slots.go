@@ -257,8 +257,8 @@ func unixSpans(in []Interval) []span {
 	return out
 }
 
-// mergeSpans sorts spans (unless they are sorted already, as the store reads them) and
-// joins overlapping ones in place, so both starts and ends ascend.
+// mergeSpans sorts spans (unless they are in order already, as held time read by its
+// start mostly is) and joins overlapping ones in place, so both starts and ends ascend.
 func mergeSpans(s []span) []span {
 	if len(s) == 0 {
 		return nil
