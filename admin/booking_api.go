@@ -526,7 +526,8 @@ func (h *Handler) apiAppointments(c *fiber.Ctx) error {
 	if list == nil {
 		list = []booking.Appointment{}
 	}
-	return c.JSON(fiber.Map{"appointments": list})
+	// A full page may have left some out: the caller asks again for fewer days.
+	return c.JSON(fiber.Map{"appointments": list, "truncated": len(list) >= booking.AppointmentsLimit})
 }
 
 func (h *Handler) apiAppointmentICS(c *fiber.Ctx) error {

@@ -310,8 +310,11 @@ func (s *Store) Appointment(ctx context.Context, db database.DBTX, ws, id int64)
 	return a, nil
 }
 
+// AppointmentsLimit is the most appointments one Appointments call lists.
+const AppointmentsLimit = 2000
+
 // Appointments lists the appointments that overlap [from, to), of any status,
-// earliest first (at most 2000).
+// earliest first (at most AppointmentsLimit, the query's LIMIT).
 func (s *Store) Appointments(ctx context.Context, db database.DBTX, ws int64, from, to time.Time) ([]Appointment, error) {
 	rows, err := db.Query(ctx, s.q.ListAppointments, ws, from, to)
 	if err != nil {

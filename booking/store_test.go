@@ -447,3 +447,22 @@ func TestHeldTimeFromTheDayBefore(t *testing.T) {
 	_, err = b.pool.Exec(ctx, `UPDATE appointments SET during = tstzrange(lower(during), lower(during) + interval '33 hours') WHERE id = $1`, a.ID)
 	require.ErrorContains(t, err, "appointments_held_span")
 }
+
+// Appointments stops at AppointmentsLimit, earliest first: the API says so (truncated).
+func TestAppointmentsLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	var res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	_, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		SELECT $1, $2, $3, $4, g.t, g.t + interval '30 minutes', tstzrange(g.t, g.t + interval '30 minutes')
+		FROM generate_series($5::timestamptz, $5::timestamptz + interval '2000 hours', interval '1 hour') AS g (t)`,
+		b.ws, res, b.svc.ID, b.contact, b.now)
+	require.NoError(t, err)
+	list, err := b.store.Appointments(ctx, b.pool, b.ws, b.now, b.now.AddDate(1, 0, 0))
+	require.NoError(t, err)
+	require.Len(t, list, booking.AppointmentsLimit, "2,001 overlap the year")
+	require.True(t, list[0].Start.Equal(b.now))
+	require.True(t, list[len(list)-1].Start.Equal(b.now.Add(1999*time.Hour)))
+}

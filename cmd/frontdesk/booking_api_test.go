@@ -129,6 +129,7 @@ func TestAPICalendarBooking(t *testing.T) {
 	require.NotEmpty(t, body["alternatives"])
 	status, body = owner.do("GET", "/api/v1/calendar/appointments?from="+monday.Format(time.DateOnly)+"&to="+monday.Format(time.DateOnly), nil)
 	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, false, body["truncated"], "a day holds far fewer than 2,000")
 	require.Len(t, body["appointments"], 2)
 	require.Equal(t, at(monday, 11, 0), body["appointments"].([]any)[1].(map[string]any)["start"])
 
