@@ -194,6 +194,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/api/v1/knowledge-base/search", h.requireToken, h.apiKnowledgeSearch)
 	app.Post("/api/v1/calendar/services", h.requireToken, h.apiCreateService)
 	app.Get("/api/v1/calendar/services", h.requireToken, h.apiServices)
+	app.Get("/api/v1/calendar/availability", h.requireToken, h.apiAvailability)
 	app.Put("/api/v1/calendar/availability", h.requireToken, h.apiSetAvailability)
 	app.Get("/api/v1/calendar/resources", h.requireToken, h.apiResources)
 	app.Post("/api/v1/calendar/resources", h.requireToken, h.apiCreateResource)

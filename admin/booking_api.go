@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,13 +40,15 @@ type serviceBody struct {
 	Price               *float64 `json:"price"`
 	PriceCents          *int64   `json:"price_cents"`
 	Currency            string   `json:"currency"`
+	// ResourceIDs are the staff or rooms that perform it (none: the default resource).
+	ResourceIDs []int64 `json:"resource_ids"`
 }
 
 // service turns the body into a booking.Service: buffer_minutes is the time kept free
 // after the service; price is in major units (12.50), price_cents in minor ones.
 func (b serviceBody) service() (booking.Service, error) {
 	sv := booking.Service{Name: b.Name, Description: b.Description, DurationMinutes: b.DurationMinutes,
-		Currency: strings.ToUpper(strings.TrimSpace(b.Currency)), PriceCents: b.PriceCents}
+		Currency: strings.ToUpper(strings.TrimSpace(b.Currency)), PriceCents: b.PriceCents, ResourceIDs: b.ResourceIDs}
 	if b.BufferMinutes != nil {
 		sv.BufferAfterMinutes = *b.BufferMinutes
 	}
@@ -122,12 +125,16 @@ type ruleBody struct {
 	End     string `json:"end"`
 }
 
+// exceptionBody is a day that differs from the weekly hours, for the whole business or,
+// with resource_id, one member of staff or room.
 type exceptionBody struct {
-	Date   string `json:"date"`
-	Closed bool   `json:"closed"`
-	Start  string `json:"start"`
-	End    string `json:"end"`
-	Note   string `json:"note"`
+	ID         int64  `json:"id,omitempty"`
+	Date       string `json:"date"`
+	Closed     bool   `json:"closed"`
+	Start      string `json:"start,omitempty"`
+	End        string `json:"end,omitempty"`
+	Note       string `json:"note"`
+	ResourceID *int64 `json:"resource_id"`
 }
 
 type availabilityBody struct {
@@ -135,8 +142,9 @@ type availabilityBody struct {
 	Exceptions []exceptionBody `json:"exceptions"`
 }
 
-// parse checks every rule and exception, naming each bad field by its position.
-func (b availabilityBody) parse() ([]booking.Window, []booking.Exception, error) {
+// parse checks every rule and exception, naming each bad field by its position;
+// resources are the workspace's active staff and rooms an exception may name.
+func (b availabilityBody) parse(resources []booking.Resource) ([]booking.Window, []booking.Exception, error) {
 	bad := booking.ValidationError{}
 	windows := make([]booking.Window, 0, len(b.Rules))
 	for i, r := range b.Rules {
@@ -160,7 +168,15 @@ func (b availabilityBody) parse() ([]booking.Window, []booking.Exception, error)
 			bad[key+".date"] = fmt.Sprintf("%q is not a date like 2026-12-25", e.Date)
 			continue
 		}
-		ex := booking.Exception{Day: day, Closed: e.Closed, Note: strings.TrimSpace(e.Note)}
+		ex := booking.Exception{Day: day, Closed: e.Closed, Note: strings.TrimSpace(e.Note), ResourceID: e.ResourceID}
+		if e.ResourceID != nil && !slices.ContainsFunc(resources, func(r booking.Resource) bool { return r.ID == *e.ResourceID }) {
+			bad[key+".resource_id"] = fmt.Sprintf("there is no member of staff or room %d (leave it out for the whole business)", *e.ResourceID)
+			continue
+		}
+		if len(ex.Note) > 200 {
+			bad[key+".note"] = "must be at most 200 characters"
+			continue
+		}
 		if !e.Closed {
 			w := booking.Window{Weekday: day.Weekday(), Opens: e.Start, Closes: e.End}
 			r, err := w.Rule()
@@ -183,11 +199,15 @@ func (h *Handler) apiSetAvailability(c *fiber.Ctx) error {
 	if err := c.BodyParser(&b); err != nil {
 		return badJSON(`{"rules": [{"weekday": 1, "start": "09:00", "end": "17:00"}], "exceptions": [{"date": "2026-12-25", "closed": true}]}`)
 	}
-	windows, exceptions, err := b.parse()
+	ws := workspaceID(c)
+	resources, err := h.Booking.Resources(c.UserContext(), h.Pool, ws)
 	if err != nil {
 		return err
 	}
-	ws := workspaceID(c)
+	windows, exceptions, err := b.parse(resources)
+	if err != nil {
+		return err
+	}
 	err = pgx.BeginFunc(c.UserContext(), h.Pool, func(tx pgx.Tx) error {
 		if err := h.Booking.SetHours(c.UserContext(), tx, ws, windows); err != nil {
 			return err
@@ -198,6 +218,38 @@ func (h *Handler) apiSetAvailability(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"rules": len(windows), "exceptions": len(exceptions)})
+}
+
+// apiAvailability is what PUT availability sets: the business's weekly hours and the
+// exceptions from today on (the business's and each resource's), with their ids.
+func (h *Handler) apiAvailability(c *fiber.Ctx) error {
+	ws := workspaceID(c)
+	w, err := h.workspace(c.UserContext(), ws)
+	if err != nil {
+		return err
+	}
+	hours, err := h.Booking.Hours(c.UserContext(), h.Pool, ws)
+	if err != nil {
+		return err
+	}
+	rules := []ruleJSON{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		for _, win := range hours[d] {
+			rules = append(rules, ruleJSON{Weekday: int(d), Start: win.Opens, End: win.Closes})
+		}
+	}
+	list, err := h.Booking.UpcomingExceptions(c.UserContext(), h.Pool, ws, booking.LocalDate(h.Booking.Now(), w.Location()))
+	if err != nil {
+		return err
+	}
+	exceptions := make([]exceptionBody, len(list))
+	for i, e := range list {
+		exceptions[i] = exceptionBody{ID: e.ID, Date: e.Day.Format(time.DateOnly), Closed: e.Closed, Note: e.Note, ResourceID: e.ResourceID}
+		if !e.Closed {
+			exceptions[i].Start, exceptions[i].End = e.Start.String(), e.End.String()
+		}
+	}
+	return c.JSON(fiber.Map{"timezone": w.Timezone, "rules": rules, "exceptions": exceptions})
 }
 
 type settingsBody struct {
@@ -312,9 +364,6 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "service_id must be the id of one of your services")
 	}
-	if err := h.knownService(c.UserContext(), ws, serviceID); err != nil {
-		return err
-	}
 	today := booking.LocalDate(h.Booking.Now(), loc)
 	from, to, err := dateRange(c, today)
 	if err != nil {
@@ -327,6 +376,9 @@ func (h *Handler) apiAvailableSlots(c *fiber.Ctx) error {
 		return booking.ValidationError{"to": fmt.Sprintf("ask for at most %d days at a time", maxSlotDays)}
 	}
 	slots, err := h.Booking.AvailableSlots(c.UserContext(), h.Pool, ws, loc, serviceID, from, to, 0)
+	if errors.Is(err, booking.ErrNotFound) {
+		return booking.ValidationError{"service_id": fmt.Sprintf("there is no service %d", serviceID)}
+	}
 	if err != nil {
 		return err
 	}
@@ -474,7 +526,8 @@ func (h *Handler) apiAppointments(c *fiber.Ctx) error {
 	if list == nil {
 		list = []booking.Appointment{}
 	}
-	return c.JSON(fiber.Map{"appointments": list})
+	// A full page may have left some out: the caller asks again for fewer days.
+	return c.JSON(fiber.Map{"appointments": list, "truncated": len(list) >= booking.AppointmentsLimit})
 }
 
 func (h *Handler) apiAppointmentICS(c *fiber.Ctx) error {

@@ -12,18 +12,21 @@ import (
 )
 
 // resourceBody creates or replaces a member of staff or a room: what it is, the
-// services it performs, and its own weekly hours ([] or left out: the business's).
+// services it performs, its own weekly hours ([] or left out: the business's), and its
+// own Google calendar ("" for none; left out keeps it).
 type resourceBody struct {
-	Name       string     `json:"name"`
-	Kind       string     `json:"kind"`
-	ServiceIDs []int64    `json:"service_ids"`
-	Rules      []ruleBody `json:"rules"`
+	Name             string     `json:"name"`
+	Kind             string     `json:"kind"`
+	ServiceIDs       []int64    `json:"service_ids"`
+	Rules            []ruleBody `json:"rules"`
+	GoogleCalendarID *string    `json:"google_calendar_id"`
 }
 
 type resourceJSON struct {
 	booking.Resource
-	ServiceIDs []int64    `json:"service_ids"`
-	Rules      []ruleJSON `json:"rules"`
+	ServiceIDs       []int64    `json:"service_ids"`
+	Rules            []ruleJSON `json:"rules"`
+	GoogleCalendarID string     `json:"google_calendar_id"`
 }
 
 type ruleJSON struct {
@@ -47,6 +50,9 @@ func (h *Handler) resourceJSON(c *fiber.Ctx, ws int64, r booking.Resource) (reso
 	}
 	hours, err := h.Booking.ResourceHours(c.UserContext(), h.Pool, ws, r.ID)
 	if err != nil {
+		return out, err
+	}
+	if out.GoogleCalendarID, err = h.Booking.ResourceCalendar(c.UserContext(), h.Pool, ws, r.ID); err != nil {
 		return out, err
 	}
 	for d := time.Sunday; d <= time.Saturday; d++ {
@@ -80,7 +86,7 @@ func (h *Handler) saveResource(c *fiber.Ctx, id int64) (booking.Resource, error)
 	if err := c.BodyParser(&b); err != nil {
 		return booking.Resource{}, badJSON(resourceExample)
 	}
-	windows, _, err := availabilityBody{Rules: b.Rules}.parse()
+	windows, _, err := availabilityBody{Rules: b.Rules}.parse(nil)
 	if err != nil {
 		return booking.Resource{}, err
 	}
@@ -101,6 +107,11 @@ func (h *Handler) saveResource(c *fiber.Ctx, id int64) (booking.Resource, error)
 		}
 		if err := h.Booking.SetResourceServices(ctx, tx, ws, r.ID, b.ServiceIDs); err != nil {
 			return err
+		}
+		if b.GoogleCalendarID != nil {
+			if err := h.Booking.SetResourceCalendar(ctx, tx, ws, r.ID, *b.GoogleCalendarID); err != nil {
+				return err
+			}
 		}
 		return h.Booking.SetResourceHours(ctx, tx, ws, r.ID, windows)
 	})

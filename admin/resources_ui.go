@@ -63,6 +63,9 @@ type resourceView struct {
 	Hours    []hoursRow
 	Errors   map[string]string
 	Saved    string
+	// Calendar is their own Google calendar id; formRead says it came from the form.
+	Calendar string
+	formRead bool
 }
 
 // HoursForm is the resource's own hours table.
@@ -103,6 +106,11 @@ func (h *Handler) renderResource(c *fiber.Ctx, v resourceView) error {
 		}
 		v.Hours = hoursRows(hours)
 	}
+	if !v.formRead {
+		if v.Calendar, err = h.Booking.ResourceCalendar(ctx, h.Pool, ws, r.ID); err != nil {
+			return err
+		}
+	}
 	if v.Saved == "" {
 		v.Saved = c.Query("saved")
 	}
@@ -127,7 +135,7 @@ func (h *Handler) saveResourceUI(c *fiber.Ctx) error {
 	}
 	rows, windows, bad := readHoursForm(c)
 	v := resourceView{Resource: booking.Resource{ID: id, Name: strings.TrimSpace(c.FormValue("name")), Kind: c.FormValue("kind")},
-		Checked: map[int64]bool{}, Hours: rows}
+		Checked: map[int64]bool{}, Hours: rows, Calendar: strings.TrimSpace(c.FormValue("google_calendar_id")), formRead: true}
 	var services []int64
 	for _, raw := range c.Request().PostArgs().PeekMulti("services") {
 		sid, err := strconv.ParseInt(string(raw), 10, 64)
@@ -144,6 +152,9 @@ func (h *Handler) saveResourceUI(c *fiber.Ctx) error {
 				return err
 			}
 			if err := h.Booking.SetResourceServices(ctx, tx, ws, id, services); err != nil {
+				return err
+			}
+			if err := h.Booking.SetResourceCalendar(ctx, tx, ws, id, v.Calendar); err != nil {
 				return err
 			}
 			return h.Booking.SetResourceHours(ctx, tx, ws, id, windows)

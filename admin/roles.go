@@ -40,14 +40,20 @@ var ownerOnly = []ownerRule{ //nolint:gochecknoglobals // read-only table
 	{"POST", "/api/v1/knowledge-base/documents", "document", ""},
 	{"PUT", "/api/v1/knowledge-base/documents", "document", "document.replace"},
 	{"DELETE", "/api/v1/knowledge-base/documents", "document", ""},
-	// Calendar set-up: services, opening hours, booking settings, Google.
+	// Calendar set-up: services, staff and rooms, opening hours and the days that differ,
+	// booking settings, Google.
 	{"POST", "/admin/calendar/services", "service", "service.create"},
 	{"POST", "/admin/calendar/hours", "calendar", "calendar.hours"},
 	{"POST", "/admin/calendar/settings", "calendar", "calendar.settings"},
 	{"*", "/admin/calendar/google", "calendar", ""},
+	{"POST", "/admin/calendar/resources", "resource", "resource.save"},
+	{"POST", "/admin/calendar/exceptions", "calendar", "calendar.exception"},
 	{"POST", "/api/v1/calendar/services", "service", "service.create"},
+	{"GET", "/api/v1/calendar/availability", "", ""},
 	{"PUT", "/api/v1/calendar/availability", "calendar", "calendar.hours"},
 	{"PUT", "/api/v1/calendar/settings", "calendar", "calendar.settings"},
+	{"POST", "/api/v1/calendar/resources", "resource", "resource.create"},
+	{"PUT", "/api/v1/calendar/resources", "resource", "resource.update"},
 	// Bulk export, export of one person's data, and erasure (GDPR requests).
 	{"GET", "/admin/contacts.csv", "", ""},
 	{"GET", "/admin/contacts/:id/export", "", ""},

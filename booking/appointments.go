@@ -56,88 +56,32 @@ func isExclusion(err error) bool {
 // AvailableSlots returns the free slots of a service on the local days first to last
 // (dates, see ParseDate), at most limit of them (0: all).
 func (s *Store) AvailableSlots(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, serviceID int64, first, last time.Time, limit int) ([]Slot, error) {
-	sv, err := s.bookableService(ctx, db, ws, serviceID)
+	c, err := s.loadCalendar(ctx, db, ws, loc, serviceID, first, last, 0)
 	if err != nil {
 		return nil, err
 	}
-	s.refreshBusy(ctx, ws)
-	return s.freeSlots(ctx, db, ws, loc, sv, first, last, limit, 0)
-}
-
-func (s *Store) bookableService(ctx context.Context, db database.DBTX, ws, serviceID int64) (Service, error) {
-	sv, err := s.Service(ctx, db, ws, serviceID)
-	if err != nil {
-		return sv, err
-	}
-	if !sv.Active {
-		return sv, fmt.Errorf("booking: service %d: %w", serviceID, ErrNotFound)
-	}
-	return sv, nil
-}
-
-func (s *Store) slotQuery(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, first, last time.Time) (SlotQuery, error) {
-	st, err := s.Settings(ctx, db, ws)
-	if err != nil {
-		return SlotQuery{}, err
-	}
-	return SlotQuery{
-		Location: loc, Now: s.now(), From: first, To: last,
-		Duration:     sv.duration(),
-		BufferBefore: time.Duration(sv.BufferBeforeMinutes) * time.Minute,
-		BufferAfter:  time.Duration(sv.BufferAfterMinutes) * time.Minute,
-		Step:         time.Duration(st.SlotStepMinutes) * time.Minute,
-		MinNotice:    time.Duration(st.MinNoticeMinutes) * time.Minute,
-		HorizonDays:  st.HorizonDays,
-	}, nil
-}
-
-func (s *Store) freeSlots(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, first, last time.Time, limit int, except int64) ([]Slot, error) {
-	q, err := s.slotQuery(ctx, db, ws, loc, sv, first, last)
-	if err != nil {
-		return nil, err
-	}
-	q.Limit = limit
-	scheds, err := s.schedules(ctx, db, ws, loc, sv.ResourceIDs, first, last, except)
-	if err != nil {
-		return nil, err
-	}
-	if scheds, _, err = s.withExternal(ctx, db, ws, loc, scheds, first, last); err != nil {
-		return nil, err
-	}
-	return FreeSlots(q, scheds), nil
+	return FreeSlots(c.query(s.now(), limit), c.schedules()), nil
 }
 
 // candidates returns the resources, in the order to try them, for which start is on
 // the service's slot grid (ignoring appointments), those free at start first; or
-// ErrNotBookable with the reason.
-func (s *Store) candidates(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, start time.Time, except int64) ([]int64, error) {
-	now := s.now()
-	if !start.After(now) {
+// ErrNotBookable with the reason. c is the calendar of start's local day.
+func (s *Store) candidates(c calendar, start time.Time) ([]int64, error) {
+	loc := c.loc
+	q := c.query(s.now(), 0)
+	if !start.After(q.Now) {
 		return nil, fmt.Errorf("%w: %s is in the past", ErrNotBookable, start.In(loc).Format(time.RFC3339))
-	}
-	day := LocalDate(start, loc)
-	q, err := s.slotQuery(ctx, db, ws, loc, sv, day, day)
-	if err != nil {
-		return nil, err
-	}
-	scheds, err := s.schedules(ctx, db, ws, loc, sv.ResourceIDs, day, day, except)
-	if err != nil {
-		return nil, err
 	}
 	// Time the external calendar holds is not on offer at all; appointments only hold
 	// it for now, and a lost race for it gets alternatives.
-	_, external, err := s.withExternal(ctx, db, ws, loc, nil, day, day)
-	if err != nil {
-		return nil, err
-	}
 	var free, held []int64
-	for _, sc := range scheds {
+	for i, sc := range c.scheds {
 		busy := sc.Busy
-		sc.Busy = external
+		sc.Busy = c.external[i]
 		if !startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			continue
 		}
-		sc.Busy = append(slices.Clip(busy), external...)
+		sc.Busy = append(slices.Clip(busy), c.external[i]...)
 		if startsAt(FreeSlots(q, []Schedule{sc}), start) {
 			free = append(free, sc.ResourceID)
 		} else {
@@ -153,7 +97,7 @@ func (s *Store) candidates(ctx context.Context, db database.DBTX, ws int64, loc 
 			return nil, fmt.Errorf("%w: %s is more than %d days ahead", ErrNotBookable, start.In(loc).Format(time.RFC3339), q.HorizonDays)
 		}
 		return nil, fmt.Errorf("%w: %s is not one of the times offered for %s; ask for the available slots",
-			ErrNotBookable, start.In(loc).Format(time.RFC3339), sv.Name)
+			ErrNotBookable, start.In(loc).Format(time.RFC3339), c.service.Name)
 	}
 	return append(free, held...), nil
 }
@@ -168,17 +112,14 @@ func startsAt(slots []Slot, start time.Time) bool {
 }
 
 // slotTaken builds the error of a lost booking, with the next free slots from the day
-// of start on.
-func (s *Store) slotTaken(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, sv Service, start time.Time, except int64) error {
-	st, err := s.Settings(ctx, db, ws)
+// of start on; c is the calendar of that day.
+func (s *Store) slotTaken(ctx context.Context, db database.DBTX, ws int64, c calendar, start time.Time, except int64) error {
+	first := LocalDate(start, c.loc)
+	wide, err := s.loadCalendar(ctx, db, ws, c.loc, c.service.ID, first, first.AddDate(0, 0, c.settings.HorizonDays+1), except)
 	if err != nil {
 		return err
 	}
-	first := LocalDate(start, loc)
-	alts, err := s.freeSlots(ctx, db, ws, loc, sv, first, first.AddDate(0, 0, st.HorizonDays+1), AlternativesLimit, except)
-	if err != nil {
-		return err
-	}
+	alts := FreeSlots(wide.query(s.now(), AlternativesLimit), wide.schedules())
 	if alts == nil {
 		alts = []Slot{}
 	}
@@ -203,15 +144,16 @@ type BookRequest struct {
 // returns a *SlotTakenError (ErrSlotTaken) with alternatives; a start the calendar does
 // not offer at all is ErrNotBookable.
 func (s *Store) Book(ctx context.Context, db TxBeginner, r BookRequest) (Appointment, error) {
-	sv, err := s.bookableService(ctx, db, r.WorkspaceID, r.ServiceID)
-	if err != nil {
-		return Appointment{}, err
-	}
 	if len(r.Notes) > 2000 {
 		return Appointment{}, ValidationError{"notes": "must be at most 2000 characters"}
 	}
-	s.refreshBusy(ctx, r.WorkspaceID)
-	resources, err := s.candidates(ctx, db, r.WorkspaceID, r.Location, sv, r.Start, 0)
+	day := LocalDate(r.Start, r.Location)
+	c, err := s.loadCalendar(ctx, db, r.WorkspaceID, r.Location, r.ServiceID, day, day, 0)
+	if err != nil {
+		return Appointment{}, err
+	}
+	sv := c.service
+	resources, err := s.candidates(c, r.Start)
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -240,7 +182,7 @@ func (s *Store) Book(ctx context.Context, db TxBeginner, r BookRequest) (Appoint
 		}
 		return s.Appointment(ctx, db, r.WorkspaceID, id)
 	}
-	return Appointment{}, s.slotTaken(ctx, db, r.WorkspaceID, r.Location, sv, r.Start, 0)
+	return Appointment{}, s.slotTaken(ctx, db, r.WorkspaceID, c, r.Start, 0)
 }
 
 // Reschedule moves a booked appointment to another start the calendar offers, on its
@@ -254,12 +196,13 @@ func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc
 	if a.Status != StatusBooked {
 		return a, fmt.Errorf("%w: appointment %d is %s", ErrNotBookable, id, a.Status)
 	}
-	sv, err := s.bookableService(ctx, db, ws, a.ServiceID)
+	day := LocalDate(start, loc)
+	c, err := s.loadCalendar(ctx, db, ws, loc, a.ServiceID, day, day, id)
 	if err != nil {
 		return a, err
 	}
-	s.refreshBusy(ctx, ws)
-	resources, err := s.candidates(ctx, db, ws, loc, sv, start, id)
+	sv := c.service
+	resources, err := s.candidates(c, start)
 	if err != nil {
 		return a, err
 	}
@@ -293,7 +236,7 @@ func (s *Store) Reschedule(ctx context.Context, db TxBeginner, ws, id int64, loc
 		}
 		return s.Appointment(ctx, db, ws, id)
 	}
-	return a, s.slotTaken(ctx, db, ws, loc, sv, start, id)
+	return a, s.slotTaken(ctx, db, ws, c, start, id)
 }
 
 // Cancel cancels a booked appointment and frees its time. Cancelling one that is no
@@ -318,6 +261,9 @@ func (s *Store) Cancel(ctx context.Context, db TxBeginner, ws, id int64) (Appoin
 func (s *Store) MoveTo(ctx context.Context, db TxBeginner, ws, id int64, start, end time.Time) (Appointment, error) {
 	if !end.After(start) {
 		return Appointment{}, fmt.Errorf("%w: the appointment ends before it starts", ErrInvalid)
+	}
+	if end.Sub(start) > maxHeld-8*time.Hour {
+		return Appointment{}, fmt.Errorf("%w: an appointment lasts at most a day", ErrInvalid)
 	}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		a, err := s.Appointment(ctx, tx, ws, id)
@@ -364,8 +310,11 @@ func (s *Store) Appointment(ctx context.Context, db database.DBTX, ws, id int64)
 	return a, nil
 }
 
+// AppointmentsLimit is the most appointments one Appointments call lists.
+const AppointmentsLimit = 2000
+
 // Appointments lists the appointments that overlap [from, to), of any status,
-// earliest first (at most 2000).
+// earliest first (at most AppointmentsLimit, the query's LIMIT).
 func (s *Store) Appointments(ctx context.Context, db database.DBTX, ws int64, from, to time.Time) ([]Appointment, error) {
 	rows, err := db.Query(ctx, s.q.ListAppointments, ws, from, to)
 	if err != nil {
@@ -376,4 +325,17 @@ func (s *Store) Appointments(ctx context.Context, db database.DBTX, ws int64, fr
 		return nil, fmt.Errorf("booking: list appointments: %w", err)
 	}
 	return out, nil
+}
+
+// NextAppointment is the contact's next booked appointment starting from now on, or
+// ErrNotFound.
+func (s *Store) NextAppointment(ctx context.Context, db database.DBTX, ws, contactID int64, now time.Time) (Appointment, error) {
+	a, err := scanAppointment(db.QueryRow(ctx, s.q.NextAppointment, ws, contactID, now))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("booking: next appointment of contact %d: %w", contactID, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("booking: next appointment of contact %d: %w", contactID, err)
+	}
+	return a, nil
 }

@@ -2,11 +2,11 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/frontdesk/frontdesk/internal/database"
 )
@@ -74,8 +74,8 @@ func (s *Store) SetSettings(ctx context.Context, db database.DBTX, ws int64, st 
 	return nil
 }
 
-// SetExceptions replaces the business-wide exceptions (those without a resource); the
-// ResourceID of the given exceptions is ignored.
+// SetExceptions replaces every exception, the business's (ResourceID nil) and each
+// resource's.
 func (s *Store) SetExceptions(ctx context.Context, db database.DBTX, ws int64, exceptions []Exception) error {
 	for _, e := range exceptions {
 		if !e.Closed && (e.Start < 0 || e.End > EndOfDay || e.End <= e.Start) {
@@ -91,7 +91,12 @@ func (s *Store) SetExceptions(ctx context.Context, db database.DBTX, ws int64, e
 			o, c := e.Start.String(), e.End.String()
 			opens, closes = &o, &c
 		}
-		if _, err := db.Exec(ctx, s.q.InsertException, ws, nil, e.Day, e.Closed, opens, closes, e.Note); err != nil {
+		_, err := db.Exec(ctx, s.q.InsertException, ws, e.ResourceID, e.Day, e.Closed, opens, closes, e.Note)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+			return ValidationError{"resource_id": "is not one of this business's staff or rooms"}
+		}
+		if err != nil {
 			return fmt.Errorf("booking: add exception %s: %w", e.Day.Format(time.DateOnly), err)
 		}
 	}
@@ -120,87 +125,4 @@ func (s *Store) Exceptions(ctx context.Context, db database.DBTX, ws int64, firs
 		return nil, fmt.Errorf("booking: list exceptions: %w", err)
 	}
 	return out, nil
-}
-
-// schedules loads what the resources offer between the local days first and last:
-// each resource's own weekly rules (or else the business's), the exceptions that
-// concern it, and the time it is held, leaving out appointment except.
-func (s *Store) schedules(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, resources []int64, first, last time.Time, except int64) ([]Schedule, error) {
-	rows, err := db.Query(ctx, s.q.ListRules, ws)
-	if err != nil {
-		return nil, fmt.Errorf("booking: list rules: %w", err)
-	}
-	own := map[int64][]Rule{}
-	var business []Rule
-	for rows.Next() {
-		var res *int64
-		var day int16
-		var opens, closes int
-		if err := rows.Scan(&res, &day, &opens, &closes); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("booking: scan rule: %w", err)
-		}
-		r := Rule{Weekday: time.Weekday(day), Start: TimeOfDay(opens), End: TimeOfDay(closes)}
-		if res == nil {
-			business = append(business, r)
-		} else {
-			own[*res] = append(own[*res], r)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("booking: list rules: %w", err)
-	}
-	exceptions, err := s.Exceptions(ctx, db, ws, first, last)
-	if err != nil {
-		return nil, err
-	}
-
-	// Held time is loaded a day wider than the range each side: enough for any offset.
-	from := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc)
-	to := time.Date(last.Year(), last.Month(), last.Day()+2, 0, 0, 0, 0, loc)
-	rows, err = db.Query(ctx, s.q.ListBusy, ws, resources, from, to, except)
-	if err != nil {
-		return nil, fmt.Errorf("booking: list busy: %w", err)
-	}
-	busy := map[int64][]Interval{}
-	var res int64
-	var iv Interval
-	// One set of scan targets for every row: thousands of rows, no allocation each.
-	if _, err := pgx.ForEachRow(rows, []any{&res, &iv.Start, &iv.End}, func() error {
-		busy[res] = append(busy[res], iv)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("booking: list busy: %w", err)
-	}
-
-	out := make([]Schedule, 0, len(resources))
-	for _, id := range resources {
-		sc := Schedule{ResourceID: id, Rules: own[id], Busy: busy[id]}
-		if len(sc.Rules) == 0 {
-			sc.Rules = business
-		}
-		for _, e := range exceptions {
-			if e.ResourceID == nil || *e.ResourceID == id {
-				sc.Exceptions = append(sc.Exceptions, e)
-			}
-		}
-		out = append(out, sc)
-	}
-	return out, nil
-}
-
-// withExternal adds the connected calendar's busy time between the local days first and
-// last to every schedule: the calendar is the business's, so it holds every resource.
-func (s *Store) withExternal(ctx context.Context, db database.DBTX, ws int64, loc *time.Location, scheds []Schedule, first, last time.Time) ([]Schedule, []Interval, error) {
-	from := time.Date(first.Year(), first.Month(), first.Day()-1, 0, 0, 0, 0, loc)
-	to := time.Date(last.Year(), last.Month(), last.Day()+2, 0, 0, 0, 0, loc)
-	external, err := s.externalBusy(ctx, db, ws, from, to)
-	if err != nil || len(external) == 0 {
-		return scheds, external, err
-	}
-	for i := range scheds {
-		scheds[i].Busy = append(slices.Clip(scheds[i].Busy), external...)
-	}
-	return scheds, external, nil
 }

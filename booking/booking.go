@@ -24,17 +24,17 @@ import (
 var queriesSQL string
 
 type queries struct {
-	DeleteHours, InsertHours, ListHours, ListRules                                string
-	DeleteExceptions, InsertException, ListExceptions                             string
-	GetSettings, UpsertSettings                                                   string
-	ListResources, DefaultResource                                                string
-	InsertService, LinkServiceResources, ListServices, GetService                 string
-	LockResource, ListBusy, InsertAppointment, MoveAppointment, CancelAppointment string
-	GetAppointment, ListAppointments                                              string
-	MoveAppointmentTo, ListExternalBusy, GetReminders, UpsertReminders            string
-	InsertResource, GetResource, UpdateResource                                   string
-	UnlinkResourceServices, LinkResourceServices, ServicesWithoutResource         string
-	AddException, DeleteException, ListExceptionRows                              string
+	DeleteHours, InsertHours, ListHours, LoadCalendar                                          string
+	DeleteExceptions, InsertException, ListExceptions                                          string
+	GetSettings, UpsertSettings                                                                string
+	ListResources, DefaultResource                                                             string
+	InsertService, LinkServiceResources, ListServices, GetService                              string
+	LockResource, LoadHeld, InsertAppointment, MoveAppointment, CancelAppointment              string
+	GetAppointment, ListAppointments, NextAppointment                                          string
+	MoveAppointmentTo, ListExternalBusy, GetReminders, UpsertReminders                         string
+	InsertResource, GetResource, UpdateResource                                                string
+	UnlinkResourceServices, LinkResourceServices, ServicesWithoutResource                      string
+	AddException, DeleteException, ListExceptionRows, SetResourceCalendar, GetResourceCalendar string
 }
 
 // Store reads and writes the calendar; every call is scoped by workspace.

@@ -56,7 +56,12 @@ func (s *Store) changed(ctx context.Context, tx pgx.Tx, ws, id int64, kind Chang
 
 // BusyRefresher brings the cached busy times of a workspace's external calendar up to
 // date when they are older than it allows; it returns quickly when they are fresh.
+// A slot search reads when they were refreshed along with the calendar, and calls
+// RefreshBusy only when BusyStale says so: no extra round trip while they are fresh.
 type BusyRefresher interface {
+	// BusyStale reports whether busy times refreshed at refreshedAt (nil: never) are
+	// too old to use.
+	BusyStale(refreshedAt *time.Time) bool
 	RefreshBusy(ctx context.Context, ws int64) error
 }
 
@@ -80,15 +85,20 @@ func (s *Store) refreshBusy(ctx context.Context, ws int64) {
 	}
 }
 
-// externalBusy is the connected calendar's busy time between from and to.
-func (s *Store) externalBusy(ctx context.Context, db database.DBTX, ws int64, from, to time.Time) ([]Interval, error) {
+// externalBusy is the connected calendars' busy time between from and to: the
+// resource each holds (0: every resource), its starts and its ends.
+func (s *Store) externalBusy(ctx context.Context, db database.DBTX, ws int64, from, to time.Time) (res []int64, starts, ends []time.Time, err error) {
 	rows, err := db.Query(ctx, s.q.ListExternalBusy, ws, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("booking: list external busy: %w", err)
+		return nil, nil, nil, fmt.Errorf("booking: list external busy: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Interval])
-	if err != nil {
-		return nil, fmt.Errorf("booking: list external busy: %w", err)
+	var r int64
+	var iv Interval
+	if _, err := pgx.ForEachRow(rows, []any{&r, &iv.Start, &iv.End}, func() error {
+		res, starts, ends = append(res, r), append(starts, iv.Start), append(ends, iv.End)
+		return nil
+	}); err != nil {
+		return nil, nil, nil, fmt.Errorf("booking: list external busy: %w", err)
 	}
-	return out, nil
+	return res, starts, ends, nil
 }

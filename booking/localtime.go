@@ -2,6 +2,7 @@ package booking
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -131,21 +132,51 @@ type localDay struct {
 	day   time.Time
 	base  int64 // Unix nanoseconds of the day's midnight, when fixed
 	fixed bool
+	// offsets are the UTC offsets in force around the day when it is not fixed (the
+	// same probes as wallInstants', taken once for the day), in nanoseconds.
+	offsets [3]int64
+	nOff    int
 }
 
 func newLocalDay(loc *time.Location, day time.Time) localDay {
 	off, fixed := fixedOffset(loc, day)
-	return localDay{loc: loc, day: day, base: day.UnixNano() - int64(off), fixed: fixed}
+	d := localDay{loc: loc, day: day, base: day.UnixNano() - int64(off), fixed: fixed}
+	if !fixed {
+		for _, probe := range [...]time.Duration{-26 * time.Hour, 12 * time.Hour, 50 * time.Hour} {
+			_, secs := day.Add(probe).In(loc).Zone()
+			o := int64(secs) * int64(time.Second)
+			if !slices.Contains(d.offsets[:d.nOff], o) {
+				d.offsets[d.nOff] = o
+				d.nOff++
+			}
+		}
+	}
+	return d
 }
 
+// instants is wallInstants in Unix nanoseconds. On a day that is not fixed, the wall
+// time minus each offset around the day is a real instant when that offset is the
+// one in force then: one zone lookup per offset.
 func (d localDay) instants(tod TimeOfDay) ([2]int64, int) {
 	if d.fixed {
 		return [2]int64{d.base + int64(tod)*int64(time.Minute)}, 1
 	}
-	ts, n := wallInstants(d.loc, d.day, tod)
-	return [2]int64{ts[0].UnixNano(), ts[1].UnixNano()}, n
+	naive := d.day.UnixNano() + int64(tod)*int64(time.Minute)
+	var out [2]int64
+	n := 0
+	for _, off := range d.offsets[:d.nOff] {
+		t := naive - off
+		if _, secs := time.Unix(0, t).In(d.loc).Zone(); int64(secs)*int64(time.Second) != off || n == 2 {
+			continue
+		}
+		out[n] = t
+		n++
+	}
+	if n == 2 && out[1] < out[0] {
+		out[0], out[1] = out[1], out[0]
+	}
+	return out, n
 }
-
 func (d localDay) opening(tod TimeOfDay) int64 {
 	if d.fixed {
 		return d.base + int64(tod)*int64(time.Minute)

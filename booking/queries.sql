@@ -12,14 +12,8 @@ FROM availability_rules
 WHERE workspace_id = $1 AND resource_id IS NOT DISTINCT FROM $2::bigint
 ORDER BY weekday, opens_at;
 
--- name: ListRules
--- Every weekly rule of the workspace, the business's (null resource) and each resource's.
-SELECT resource_id, weekday, (extract(epoch FROM opens_at) / 60)::int, (extract(epoch FROM closes_at) / 60)::int
-FROM availability_rules
-WHERE workspace_id = $1;
-
 -- name: DeleteExceptions
-DELETE FROM availability_exceptions WHERE workspace_id = $1 AND resource_id IS NULL;
+DELETE FROM availability_exceptions WHERE workspace_id = $1;
 
 -- name: InsertException
 INSERT INTO availability_exceptions (workspace_id, resource_id, day, closed, opens_at, closes_at, note)
@@ -78,13 +72,6 @@ SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes,
 FROM services s
 WHERE s.workspace_id = $1 AND s.id = $2;
 
--- name: ListBusy
--- The time resources $2 are held between $3 and $4, leaving out appointment $5.
-SELECT resource_id, lower(during), upper(during)
-FROM appointments
-WHERE workspace_id = $1 AND status = 'booked' AND resource_id = ANY ($2::bigint[])
-  AND during && tstzrange($3, $4) AND id <> $5;
-
 -- name: LockResource
 -- Bookings of one resource queue here for the rest of their transaction. The exclusion
 -- constraint alone is the guarantee; without the queue, racing inserts of one slot wait
@@ -126,10 +113,11 @@ SET starts_at = $3::timestamptz, ends_at = $4::timestamptz,
 WHERE workspace_id = $1 AND id = $2 AND status = 'booked';
 
 -- name: ListExternalBusy
--- The connected calendar's busy times between $2 and $3. A busy block that is exactly
--- one of our own appointments is that appointment's event: it is held (or freed, once
--- cancelled) by the appointment row, not here.
-SELECT b.starts_at, b.ends_at
+-- The connected calendars' busy times between $2 and $3, by resource (0: the
+-- business's calendar). A busy block that is exactly one of our own appointments is
+-- that appointment's event: it is held (or freed, once cancelled) by the appointment
+-- row, not here.
+SELECT b.resource_id, b.starts_at, b.ends_at
 FROM calendar_busy b
 WHERE b.workspace_id = $1 AND b.starts_at < $3 AND b.ends_at > $2
   AND NOT EXISTS (SELECT 1 FROM appointments a
@@ -209,3 +197,71 @@ FROM availability_exceptions
 WHERE workspace_id = $1 AND day >= $2
 ORDER BY day, opens_at NULLS FIRST, id
 LIMIT 200;
+
+-- name: LoadCalendar
+-- What a slot search of service $2 needs besides held time: the service; the settings
+-- (null: the defaults); every weekly rule (resource 0: the business's); the exceptions
+-- of the days $3 to $4; the connected calendar's busy times between $5 and $6, as
+-- ListExternalBusy; and whether a calendar is connected, and when its busy times were
+-- last refreshed. Sent in one batch with LoadHeld.
+SELECT s.id, s.name, s.description, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes,
+       s.price_cents, s.currency, s.active,
+       array(SELECT sr.resource_id FROM service_resources sr
+             WHERE sr.workspace_id = s.workspace_id AND sr.service_id = s.id ORDER BY sr.resource_id),
+       st.min_notice_minutes, st.horizon_days, st.slot_step_minutes,
+       r.resources, r.weekdays, r.opens, r.closes,
+       e.resources, e.days, e.closed, e.opens, e.closes,
+       x.resources, x.starts, x.ends,
+       c.workspace_id IS NOT NULL, c.busy_refreshed_at
+FROM services s
+LEFT JOIN booking_settings st ON st.workspace_id = s.workspace_id
+LEFT JOIN calendar_connections c ON c.workspace_id = s.workspace_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(coalesce(resource_id, 0)) AS resources, array_agg(weekday::int) AS weekdays,
+           array_agg((extract(epoch FROM opens_at) / 60)::int) AS opens,
+           array_agg((extract(epoch FROM closes_at) / 60)::int) AS closes
+    FROM availability_rules WHERE workspace_id = s.workspace_id) r
+CROSS JOIN LATERAL (
+    SELECT array_agg(coalesce(resource_id, 0)) AS resources, array_agg(day) AS days, array_agg(closed) AS closed,
+           array_agg(coalesce((extract(epoch FROM opens_at) / 60)::int, 0)) AS opens,
+           array_agg(coalesce((extract(epoch FROM closes_at) / 60)::int, 0)) AS closes
+    FROM availability_exceptions WHERE workspace_id = s.workspace_id AND day BETWEEN $3::date AND $4::date) e
+CROSS JOIN LATERAL (
+    SELECT array_agg(b.resource_id) AS resources, array_agg(b.starts_at) AS starts, array_agg(b.ends_at) AS ends
+    FROM calendar_busy b
+    WHERE b.workspace_id = s.workspace_id AND b.starts_at < $6::timestamptz AND b.ends_at > $5::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM appointments a
+                      WHERE a.workspace_id = b.workspace_id AND a.google_event_id IS NOT NULL
+                        AND a.starts_at = b.starts_at AND a.ends_at = b.ends_at)) x
+WHERE s.workspace_id = $1 AND s.id = $2;
+
+-- name: LoadHeld
+-- The time the resources of service $2 are held between $3 and $4, leaving out
+-- appointment $5, as rows (thousands of them decode faster than arrays). An index-only
+-- scan of appointments_held_idx: a held span is at most 32 hours, so it starts between
+-- $3 - 32h and $4 + 32h.
+SELECT a.resource_id, lower(a.during), upper(a.during)
+FROM service_resources sr
+JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
+WHERE sr.workspace_id = $1 AND sr.service_id = $2
+  AND a.status = 'booked' AND a.id <> $5
+  AND a.starts_at > $3::timestamptz - interval '32 hours' AND a.starts_at < $4::timestamptz + interval '32 hours'
+  AND a.during && tstzrange($3::timestamptz, $4::timestamptz);
+
+-- name: NextAppointment
+-- The contact's next booked appointment from $3 on (appointments_contact_idx).
+SELECT a.id, a.resource_id, a.service_id, s.name, a.contact_id, c.name, coalesce(c.phone, ''), a.status,
+       a.starts_at, a.ends_at, a.notes, a.sequence, a.created_at, a.updated_at,
+       coalesce(a.conversation_id, 0), coalesce(a.google_event_id, '')
+FROM appointments a
+JOIN services s ON s.workspace_id = a.workspace_id AND s.id = a.service_id
+JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+WHERE a.workspace_id = $1 AND a.contact_id = $2 AND a.status = 'booked' AND a.starts_at >= $3
+ORDER BY a.starts_at, a.id
+LIMIT 1;
+
+-- name: SetResourceCalendar
+UPDATE resources SET google_calendar_id = nullif($3, '') WHERE workspace_id = $1 AND id = $2 AND active;
+
+-- name: GetResourceCalendar
+SELECT coalesce(google_calendar_id, '') FROM resources WHERE workspace_id = $1 AND id = $2 AND active;

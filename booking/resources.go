@@ -174,3 +174,33 @@ func (s *Store) UpcomingExceptions(ctx context.Context, db database.DBTX, ws int
 	}
 	return out, nil
 }
+
+// SetResourceCalendar names the resource's own Google calendar ("" for none): shared
+// with the connected account, its busy times hold that resource alone.
+func (s *Store) SetResourceCalendar(ctx context.Context, db database.DBTX, ws, resource int64, calendarID string) error {
+	calendarID = strings.TrimSpace(calendarID)
+	if len(calendarID) > 255 || strings.ContainsAny(calendarID, " \t\r\n") {
+		return ValidationError{"google_calendar_id": "must be a Google calendar id such as someone@example.com, without spaces"}
+	}
+	tag, err := db.Exec(ctx, s.q.SetResourceCalendar, ws, resource, calendarID)
+	if err != nil {
+		return fmt.Errorf("booking: resource %d calendar: %w", resource, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("booking: resource %d: %w", resource, ErrNotFound)
+	}
+	return nil
+}
+
+// ResourceCalendar is the resource's own Google calendar id, or "".
+func (s *Store) ResourceCalendar(ctx context.Context, db database.DBTX, ws, resource int64) (string, error) {
+	var id string
+	err := db.QueryRow(ctx, s.q.GetResourceCalendar, ws, resource).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("booking: resource %d: %w", resource, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("booking: resource %d calendar: %w", resource, err)
+	}
+	return id, nil
+}

@@ -1,6 +1,8 @@
 package booking
 
 import (
+	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -109,13 +111,15 @@ func FreeSlots(q SlotQuery, schedules []Schedule) []Slot {
 		est = min(est, q.Limit)
 	}
 	out := make([]Slot, 0, est)
-	scratch, heads := make([][]Slot, len(plans)), make([][]Slot, len(plans))
+	// Each resource's starts of the day go to a scratch list of Unix nanoseconds reused
+	// from day to day; only the merged starts become Slots.
+	scratch, heads := make([][]int64, len(plans)), make([][]int64, len(plans))
 	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
 		local := newLocalDay(loc, day)
 		for i := range plans {
 			scratch[i] = w.day(scratch[i][:0], plans[i], local)
 		}
-		out = mergeSlots(out, append(heads[:0], scratch...))
+		out = w.merge(out, append(heads[:0], scratch...), plans)
 		if q.Limit > 0 && len(out) >= q.Limit {
 			return out[:q.Limit]
 		}
@@ -123,28 +127,35 @@ func FreeSlots(q SlotQuery, schedules []Schedule) []Slot {
 	return out
 }
 
-// mergeSlots appends the sorted lists to out in order, keeping the first list's slot
-// of a start that several offer. It consumes the slice headers in lists.
-func mergeSlots(out []Slot, lists [][]Slot) []Slot {
-	if len(lists) == 1 {
-		return append(out, lists[0]...)
+// merge appends the starts of the sorted lists to out in order as slots, a start that
+// several lists hold once, with the resource of the first of them. It consumes the
+// slice headers in lists.
+func (w walk) merge(out []Slot, lists [][]int64, plans []plan) []Slot {
+	last := int64(math.MinInt64)
+	if len(out) > 0 {
+		last = out[len(out)-1].Start.UnixNano()
 	}
 	for {
 		best := -1
 		for i, l := range lists {
-			if len(l) > 0 && (best < 0 || l[0].Start.Before(lists[best][0].Start)) {
+			if len(l) > 0 && (best < 0 || l[0] < lists[best][0]) {
 				best = i
 			}
 		}
 		if best < 0 {
 			return out
 		}
-		next := lists[best][0]
+		start := lists[best][0]
 		lists[best] = lists[best][1:]
-		if len(out) > 0 && out[len(out)-1].Start.Equal(next.Start) {
+		if start == last {
 			continue
 		}
-		out = append(out, next)
+		last = start
+		out = append(out, Slot{
+			Start:      time.Unix(0, start).In(w.q.Location),
+			End:        time.Unix(0, start+int64(w.q.Duration)).In(w.q.Location),
+			ResourceID: plans[best].resourceID,
+		})
 	}
 }
 
@@ -160,7 +171,10 @@ type plan struct {
 }
 
 func newPlan(s Schedule, step TimeOfDay) plan {
-	p := plan{resourceID: s.ResourceID, special: map[int][]Exception{}, busy: unixSpans(mergeIntervals(s.Busy))}
+	p := plan{resourceID: s.ResourceID, busy: mergeSpans(unixSpans(s.Busy))}
+	if len(s.Exceptions) > 0 {
+		p.special = make(map[int][]Exception, len(s.Exceptions))
+	}
 	for _, r := range s.Rules {
 		p.weekly[r.Weekday] = append(p.weekly[r.Weekday], window{r.Start, r.End})
 		p.perWeek += int((r.End - r.Start) / step)
@@ -180,8 +194,9 @@ type walk struct {
 	minStart, maxStart int64
 }
 
-// day appends one resource's free starts of one local day to out, in order.
-func (w walk) day(out []Slot, p plan, local localDay) []Slot {
+// day appends one resource's free starts of one local day to out, in order, as Unix
+// nanoseconds.
+func (w walk) day(out []int64, p plan, local localDay) []int64 {
 	from := len(out)
 	for _, win := range dayWindows(p.weekly[local.day.Weekday()], p.special[dayKey(local.day)]) {
 		opens, closes := local.opening(win.start), local.closing(win.end)
@@ -193,17 +208,13 @@ func (w walk) day(out []Slot, p plan, local localDay) []Slot {
 					overlapsAny(p.busy, heldFrom, heldTo) {
 					continue
 				}
-				out = append(out, Slot{
-					Start:      time.Unix(0, start).In(w.q.Location),
-					End:        time.Unix(0, start+int64(w.q.Duration)).In(w.q.Location),
-					ResourceID: p.resourceID,
-				})
+				out = append(out, start)
 			}
 		}
 	}
 	// A repeated hour interleaves the two offsets' starts.
-	if todays := out[from:]; !local.fixed {
-		slices.SortStableFunc(todays, func(a, b Slot) int { return a.Start.Compare(b.Start) })
+	if !local.fixed {
+		slices.Sort(out[from:])
 	}
 	return out
 }
@@ -236,33 +247,32 @@ func dayWindows(weekly []window, exceptions []Exception) []window {
 	return merged
 }
 
-// mergeIntervals sorts intervals and joins overlapping ones, so both starts and ends
-// ascend.
-func mergeIntervals(in []Interval) []Interval {
-	if len(in) == 0 {
-		return nil
-	}
-	s := slices.Clone(in)
-	sort.Slice(s, func(i, j int) bool { return s[i].Start.Before(s[j].Start) })
-	out := s[:1]
-	for _, iv := range s[1:] {
-		if top := &out[len(out)-1]; iv.Start.Before(top.End) {
-			if iv.End.After(top.End) {
-				top.End = iv.End
-			}
-			continue
-		}
-		out = append(out, iv)
-	}
-	return out
-}
-
 type span struct{ from, to int64 }
 
 func unixSpans(in []Interval) []span {
 	out := make([]span, len(in))
 	for i, iv := range in {
 		out[i] = span{iv.Start.UnixNano(), iv.End.UnixNano()}
+	}
+	return out
+}
+
+// mergeSpans sorts spans (unless they are in order already, as held time read by its
+// start mostly is) and joins overlapping ones in place, so both starts and ends ascend.
+func mergeSpans(s []span) []span {
+	if len(s) == 0 {
+		return nil
+	}
+	if !slices.IsSortedFunc(s, func(a, b span) int { return cmp.Compare(a.from, b.from) }) {
+		slices.SortFunc(s, func(a, b span) int { return cmp.Compare(a.from, b.from) })
+	}
+	out := s[:1]
+	for _, sp := range s[1:] {
+		if top := &out[len(out)-1]; sp.from < top.to {
+			top.to = max(top.to, sp.to)
+			continue
+		}
+		out = append(out, sp)
 	}
 	return out
 }

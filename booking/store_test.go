@@ -381,3 +381,88 @@ func TestBookRepeatedHourInNewYork(t *testing.T) {
 	require.Equal(t, []string{"2026-11-01T00:00:00-04:00", "2026-11-01T00:30:00-04:00", "2026-11-01T01:00:00-04:00",
 		"2026-11-01T01:00:00-05:00", "2026-11-01T02:00:00-05:00", "2026-11-01T02:30:00-05:00"}, starts(slots))
 }
+
+// A contact's next appointment is found however many of other people's come first (the
+// conversation used to look through the first 2,000 of the year).
+func TestNextAppointment(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	_, err := b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.ErrorIs(t, err, booking.ErrNotFound)
+
+	var other, res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "INSERT INTO contacts (workspace_id, name) VALUES ($1, 'Busy') RETURNING id", b.ws).Scan(&other))
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	tag, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		SELECT $1, $2, $3, $4, g.t, g.t + interval '30 minutes', tstzrange(g.t, g.t + interval '30 minutes')
+		FROM generate_series($5::timestamptz, $5::timestamptz + interval '2099 hours', interval '1 hour') AS g (t)`,
+		b.ws, res, b.svc.ID, other, b.now.Add(time.Hour))
+	require.NoError(t, err)
+	require.EqualValues(t, 2100, tag.RowsAffected())
+
+	// Jane's is after all of them, beyond the booking horizon: made by hand.
+	var mine booking.Appointment
+	start := b.now.Add(2200 * time.Hour)
+	require.NoError(t, b.pool.QueryRow(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		VALUES ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz + interval '30 minutes', tstzrange($5::timestamptz, $5::timestamptz + interval '30 minutes')) RETURNING id`,
+		b.ws, res, b.svc.ID, b.contact, start).Scan(&mine.ID))
+	next, err := b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.NoError(t, err)
+	require.Equal(t, mine.ID, next.ID)
+	require.True(t, start.Equal(next.Start))
+	require.Equal(t, "Check-up", next.ServiceName)
+
+	_, err = b.store.Cancel(ctx, b.pool, b.ws, mine.ID)
+	require.NoError(t, err)
+	_, err = b.store.NextAppointment(ctx, b.pool, b.ws, b.contact, b.now)
+	require.ErrorIs(t, err, booking.ErrNotFound, "a cancelled one is not next")
+}
+
+// Held time is read by a range scan on its start, bounded by the longest a booking may
+// hold its resource (32 hours): an appointment that began the day before and runs into
+// the searched day still holds it; a move longer than a day is refused, and the
+// database refuses a longer booked span.
+func TestHeldTimeFromTheDayBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	var res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	// Wednesday 2 December 02:00 to Thursday 10:00 (32 hours held, buffers included).
+	from, to := b.at(2, "02:00"), b.at(3, "10:00")
+	_, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, tstzrange($5::timestamptz, $6::timestamptz))`, b.ws, res, b.svc.ID, b.contact, from, to)
+	require.NoError(t, err)
+	got, err := b.store.AvailableSlots(ctx, b.pool, b.ws, b.loc, b.svc.ID, date(t, "2026-12-03"), date(t, "2026-12-03"), 0)
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
+	require.Equal(t, "10:00", got[0].Start.In(b.loc).Format("15:04"), "held until 10:00 by an appointment that began 30 hours earlier")
+
+	a, err := b.book(t, b.at(4, "10:00"))
+	require.NoError(t, err)
+	_, err = b.store.MoveTo(ctx, b.pool, b.ws, a.ID, b.at(4, "10:00"), b.at(5, "11:00"))
+	require.ErrorIs(t, err, booking.ErrInvalid, "longer than a day")
+	// And the database refuses a booked span longer than 32 hours outright.
+	_, err = b.pool.Exec(ctx, `UPDATE appointments SET during = tstzrange(lower(during), lower(during) + interval '33 hours') WHERE id = $1`, a.ID)
+	require.ErrorContains(t, err, "appointments_held_span")
+}
+
+// Appointments stops at AppointmentsLimit, earliest first: the API says so (truncated).
+func TestAppointmentsLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	var res int64
+	require.NoError(t, b.pool.QueryRow(ctx, "SELECT id FROM resources WHERE workspace_id = $1 AND is_default", b.ws).Scan(&res))
+	_, err := b.pool.Exec(ctx, `INSERT INTO appointments (workspace_id, resource_id, service_id, contact_id, starts_at, ends_at, during)
+		SELECT $1, $2, $3, $4, g.t, g.t + interval '30 minutes', tstzrange(g.t, g.t + interval '30 minutes')
+		FROM generate_series($5::timestamptz, $5::timestamptz + interval '2000 hours', interval '1 hour') AS g (t)`,
+		b.ws, res, b.svc.ID, b.contact, b.now)
+	require.NoError(t, err)
+	list, err := b.store.Appointments(ctx, b.pool, b.ws, b.now, b.now.AddDate(1, 0, 0))
+	require.NoError(t, err)
+	require.Len(t, list, booking.AppointmentsLimit, "2,001 overlap the year")
+	require.True(t, list[0].Start.Equal(b.now))
+	require.True(t, list[len(list)-1].Start.Equal(b.now.Add(1999*time.Hour)))
+}

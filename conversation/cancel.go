@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,19 +33,17 @@ func (s *Service) cancelQuestion(ctx context.Context, ws Workspace, contactID in
 	return p, nil
 }
 
-// nextAppointment is the contact's next booked appointment, or nil.
+// nextAppointment is the contact's next booked appointment, or nil. It asks for that
+// contact's alone: a busy calendar's first thousands of appointments may all be others'.
 func (s *Service) nextAppointment(ctx context.Context, ws Workspace, contactID int64) (*booking.Appointment, error) {
-	now := s.Now()
-	list, err := s.Booking.Appointments(ctx, s.Pool, ws.ID, now, now.AddDate(1, 0, 0))
+	a, err := s.Booking.NextAppointment(ctx, s.Pool, ws.ID, contactID, s.Now())
+	if errors.Is(err, booking.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range list {
-		if a.ContactID == contactID && a.Status == "booked" && !a.Start.Before(now) {
-			return &a, nil
-		}
-	}
-	return nil, nil
+	return &a, nil
 }
 
 // cancelConfirmed cancels the appointment the customer said yes to, in the draft's

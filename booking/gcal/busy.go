@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,7 @@ func (g *Sync) RefreshBusy(ctx context.Context, ws int64) error {
 	if err != nil {
 		return err
 	}
-	if c.BusyRefreshedAt != nil && g.Now().Sub(*c.BusyRefreshedAt) < g.Config.BusyTTL {
+	if !g.BusyStale(c.BusyRefreshedAt) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
@@ -32,12 +33,40 @@ func (g *Sync) RefreshBusy(ctx context.Context, ws int64) error {
 	return g.refreshBusy(ctx, ws, c)
 }
 
+// BusyStale implements booking.BusyRefresher: busy times older than the TTL are stale.
+func (g *Sync) BusyStale(refreshedAt *time.Time) bool {
+	return refreshedAt == nil || g.Now().Sub(*refreshedAt) >= g.Config.BusyTTL
+}
+
+// calendarOf is a calendar whose busy times hold a resource (0: every resource).
+type calendarOf struct {
+	Resource int64
+	ID       string
+}
+
 // refreshBusy replaces the cached busy times from now to the end of the booking
-// horizon with what freeBusy says. On failure the old ones stay.
+// horizon with what freeBusy says of the business's calendar and of each member of
+// staff's or room's own, in one request. On failure the old ones stay.
 func (g *Sync) refreshBusy(ctx context.Context, ws int64, c Connection) error {
 	st, err := g.Booking.Settings(ctx, g.Pool, ws)
 	if err != nil {
 		return err
+	}
+	cals := []calendarOf{{0, c.CalendarID}}
+	rows, err := g.Pool.Query(ctx, g.q.ListResourceCalendars, ws)
+	if err != nil {
+		return fmt.Errorf("gcal: resource calendars: %w", err)
+	}
+	own, err := pgx.CollectRows(rows, pgx.RowToStructByPos[calendarOf])
+	if err != nil {
+		return fmt.Errorf("gcal: resource calendars: %w", err)
+	}
+	cals = append(cals, own...)
+	items := make([]*calendar.FreeBusyRequestItem, 0, len(cals))
+	for _, cal := range cals {
+		if !slices.ContainsFunc(items, func(it *calendar.FreeBusyRequestItem) bool { return it.Id == cal.ID }) {
+			items = append(items, &calendar.FreeBusyRequestItem{Id: cal.ID})
+		}
 	}
 	now := g.Now()
 	from, to := now.Add(-time.Hour).Truncate(time.Minute), now.AddDate(0, 0, min(st.HorizonDays+1, 90))
@@ -46,14 +75,18 @@ func (g *Sync) refreshBusy(ctx context.Context, ws int64, c Connection) error {
 		return err
 	}
 	res, err := svc.Freebusy.Query(&calendar.FreeBusyRequest{
-		TimeMin: from.UTC().Format(time.RFC3339), TimeMax: to.UTC().Format(time.RFC3339),
-		Items: []*calendar.FreeBusyRequestItem{{Id: c.CalendarID}},
+		TimeMin: from.UTC().Format(time.RFC3339), TimeMax: to.UTC().Format(time.RFC3339), Items: items,
 	}).Context(ctx).Do()
-	if err == nil {
-		if cal, ok := res.Calendars[c.CalendarID]; !ok {
-			err = fmt.Errorf("google did not answer for calendar %q", c.CalendarID)
+	for _, it := range items {
+		if err != nil {
+			break
+		}
+		// A calendar Google cannot read (not shared with the connected account) fails
+		// the refresh, named, so the owner sees it; the last known busy times stay.
+		if cal, ok := res.Calendars[it.Id]; !ok {
+			err = fmt.Errorf("google did not answer for calendar %q", it.Id)
 		} else if len(cal.Errors) > 0 {
-			err = fmt.Errorf("google could not read calendar %q: %s", c.CalendarID, cal.Errors[0].Reason)
+			err = fmt.Errorf("google could not read calendar %q: %s", it.Id, cal.Errors[0].Reason)
 		}
 	}
 	if err != nil {
@@ -61,20 +94,21 @@ func (g *Sync) refreshBusy(ctx context.Context, ws int64, c Connection) error {
 		g.failed(ctx, ws, err)
 		return err
 	}
-	busy := res.Calendars[c.CalendarID].Busy
 	return pgx.BeginFunc(ctx, g.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, g.q.ClearBusyWindow, ws, from, to); err != nil {
 			return fmt.Errorf("gcal: clear busy times: %w", err)
 		}
-		for _, p := range busy {
-			start, err1 := time.Parse(time.RFC3339, p.Start)
-			end, err2 := time.Parse(time.RFC3339, p.End)
-			if err1 != nil || err2 != nil || !end.After(start) {
-				g.Log.Warn("gcal: free/busy period unreadable", "workspace_id", ws, "start", p.Start, "end", p.End)
-				continue
-			}
-			if _, err := tx.Exec(ctx, g.q.InsertBusy, ws, start, end); err != nil {
-				return fmt.Errorf("gcal: store busy time: %w", err)
+		for _, cal := range cals {
+			for _, p := range res.Calendars[cal.ID].Busy {
+				start, err1 := time.Parse(time.RFC3339, p.Start)
+				end, err2 := time.Parse(time.RFC3339, p.End)
+				if err1 != nil || err2 != nil || !end.After(start) {
+					g.Log.Warn("gcal: free/busy period unreadable", "workspace_id", ws, "start", p.Start, "end", p.End)
+					continue
+				}
+				if _, err := tx.Exec(ctx, g.q.InsertBusy, ws, cal.Resource, start, end); err != nil {
+					return fmt.Errorf("gcal: store busy time: %w", err)
+				}
 			}
 		}
 		_, err := tx.Exec(ctx, g.q.BusyRefreshed, ws, now)

@@ -34,7 +34,7 @@ var queriesSQL string
 type queries struct {
 	GetConnection, HasConnection, ListConnections, UpsertConnection, SetCalendar, SaveToken string
 	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed   string
-	Failed, Synced, ListBusy, SetEventID, Timezone                                          string
+	Failed, Synced, ListBusy, SetEventID, Timezone, ListResourceCalendars                   string
 	GetChannel, SetChannel, ChannelWorkspace, ChannelsToRenew                               string
 }
 
@@ -182,8 +182,8 @@ type Connection struct {
 	// PushUntil is when Google stops notifying of changes unless renewed (nil: no
 	// channel; changes are read by the periodic sync).
 	PushUntil *time.Time `json:"push_until"`
-	token           []byte
-	syncToken       string
+	token     []byte
+	syncToken string
 }
 
 // Connection returns the workspace's connection, or ErrNotConnected.

@@ -328,6 +328,65 @@ func TestBusy(t *testing.T) {
 	})
 }
 
+// A member of staff's own Google calendar holds that member alone: the business's
+// calendar is free, Dr Lee's is busy 11:00–12:00, so 11:00 takes one booking (on the
+// default resource) and 13:00 two. One freeBusy request asks for both calendars; one
+// Google cannot read fails the refresh by name and the last known times stay.
+func TestStaffOwnCalendarBusy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.connect(t)
+	lee, err := b.bk.CreateResource(ctx, b.pool, b.ws, booking.Resource{Name: "Dr Lee", Kind: booking.KindStaff})
+	require.NoError(t, err)
+	require.NoError(t, b.bk.SetResourceServices(ctx, b.pool, b.ws, lee.ID, []int64{b.serviceID}))
+	require.Error(t, b.bk.SetResourceCalendar(ctx, b.pool, b.ws, lee.ID, "lee @example.com"))
+	require.NoError(t, b.bk.SetResourceCalendar(ctx, b.pool, b.ws, lee.ID, "lee@example.com"))
+	id, err := b.bk.ResourceCalendar(ctx, b.pool, b.ws, lee.ID)
+	require.NoError(t, err)
+	require.Equal(t, "lee@example.com", id)
+	b.fake.BusyOf = map[string][][2]string{"lee@example.com": {{"2026-12-14T16:00:00Z", "2026-12-14T17:00:00Z"}}}
+
+	day := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	slots, err := b.bk.AvailableSlots(ctx, b.pool, b.ws, b.ny, b.serviceID, day, day, 0)
+	require.NoError(t, err)
+	fb := b.requests("POST", "/freeBusy")
+	require.Len(t, fb, 1)
+	require.Equal(t, []any{map[string]any{"id": "primary"}, map[string]any{"id": "lee@example.com"}}, fb[0].Body["items"])
+	var at11 *booking.Slot
+	for i := range slots {
+		if slots[i].Start.Equal(b.at(11, 0)) {
+			at11 = &slots[i]
+		}
+	}
+	require.NotNil(t, at11, "the business's calendar is free at 11:00")
+	require.NotEqual(t, lee.ID, at11.ResourceID)
+
+	first := b.book(t, b.at(11, 0))
+	require.NotEqual(t, lee.ID, first.ResourceID)
+	_, err = b.bk.Book(ctx, b.pool, booking.BookRequest{WorkspaceID: b.ws, ServiceID: b.serviceID, ContactID: b.contactID, Start: b.at(11, 0), Location: b.ny})
+	require.ErrorIs(t, err, booking.ErrSlotTaken, "Dr Lee is busy in his own calendar")
+	b.book(t, b.at(13, 0))
+	second := b.book(t, b.at(13, 0))
+	require.Equal(t, lee.ID, second.ResourceID, "free at 13:00 in his calendar")
+
+	t.Run("CalendarNotSharedKeepsTheLastKnown", func(t *testing.T) {
+		b.fake.NotShared = map[string]bool{"lee@example.com": true}
+		_, err := b.pool.Exec(ctx, `UPDATE calendar_connections SET busy_refreshed_at = $2 WHERE workspace_id = $1`, b.ws, now.Add(-time.Hour))
+		require.NoError(t, err)
+		_, err = b.bk.AvailableSlots(ctx, b.pool, b.ws, b.ny, b.serviceID, day, day, 0)
+		require.NoError(t, err, "the search goes on")
+		require.Len(t, b.requests("POST", "/freeBusy"), 2)
+		c, err := b.g.Connection(ctx, b.ws)
+		require.NoError(t, err)
+		require.Equal(t, "error", c.Status)
+		require.Contains(t, c.LastError, `"lee@example.com": notFound`)
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM calendar_busy WHERE workspace_id = $1 AND resource_id = $2`, b.ws, lee.ID).Scan(&n))
+		require.Equal(t, 1, n, "his last known busy hour stays")
+	})
+}
+
 func TestPull(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

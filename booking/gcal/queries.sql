@@ -38,9 +38,16 @@ DELETE FROM calendar_busy WHERE workspace_id = $1;
 DELETE FROM calendar_busy WHERE workspace_id = $1 AND starts_at < $3 AND ends_at > $2;
 
 -- name: InsertBusy
-INSERT INTO calendar_busy (workspace_id, starts_at, ends_at)
-VALUES ($1, $2, $3)
+-- Resource $2 (0: the business's calendar) is busy from $3 to $4.
+INSERT INTO calendar_busy (workspace_id, resource_id, starts_at, ends_at)
+VALUES ($1, $2, $3, $4)
 ON CONFLICT DO NOTHING;
+
+-- name: ListResourceCalendars
+-- The staff and rooms with a Google calendar of their own.
+SELECT id, google_calendar_id FROM resources
+WHERE workspace_id = $1 AND active AND google_calendar_id IS NOT NULL
+ORDER BY id;
 
 -- name: BusyRefreshed
 UPDATE calendar_connections SET busy_refreshed_at = $2, status = 'active', last_error = '' WHERE workspace_id = $1;

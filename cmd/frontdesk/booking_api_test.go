@@ -129,6 +129,7 @@ func TestAPICalendarBooking(t *testing.T) {
 	require.NotEmpty(t, body["alternatives"])
 	status, body = owner.do("GET", "/api/v1/calendar/appointments?from="+monday.Format(time.DateOnly)+"&to="+monday.Format(time.DateOnly), nil)
 	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, false, body["truncated"], "a day holds far fewer than 2,000")
 	require.Len(t, body["appointments"], 2)
 	require.Equal(t, at(monday, 11, 0), body["appointments"].([]any)[1].(map[string]any)["start"])
 
@@ -290,10 +291,110 @@ func TestCalendarResourcesAPI(t *testing.T) {
 	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", def["id"]), map[string]any{"name": "Default", "service_ids": []int{}})
 	require.Equal(t, http.StatusUnprocessableEntity, status, body)
 	require.Contains(t, body["error"], "nobody else performs")
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc},
+		"google_calendar_id": "room two"})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "google_calendar_id")
+	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc},
+		"google_calendar_id": "room2@group.calendar.google.com"})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "room2@group.calendar.google.com", body["google_calendar_id"])
 	status, body = owner.do("PUT", fmt.Sprintf("/api/v1/calendar/resources/%v", room["id"]), map[string]any{"name": "Room Two", "kind": "room", "service_ids": []float64{svc}})
 	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "room2@group.calendar.google.com", body["google_calendar_id"], "left out: kept")
 	require.Equal(t, "Room Two", body["name"])
 	require.Empty(t, body["rules"], "no rules of its own: it follows the business's hours")
 	status, _ = owner.do("PUT", "/api/v1/calendar/resources/999999", map[string]any{"name": "X"})
 	require.Equal(t, http.StatusNotFound, status)
+}
+
+// An exception through the API can name one member of staff or room, as the calendar
+// page's "days that differ" can: that resource alone is closed or has other hours.
+func TestCalendarResourceExceptionsAPI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	owner := s.ownerAPI(t, s.ws.ID)
+	loc := s.ws.Location()
+	monday := nextWeekday(loc, time.Monday)
+	svc := calendarSetup(t, owner, monday)
+	tue, wed, thu := monday.AddDate(0, 0, 1), monday.AddDate(0, 0, 2), monday.AddDate(0, 0, 3)
+	at := func(d time.Time, h, m int) string {
+		return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc).Format(time.RFC3339)
+	}
+	status, room := owner.do("POST", "/api/v1/calendar/resources", map[string]any{"name": "Room 2", "kind": "room", "service_ids": []float64{svc}})
+	require.Equal(t, http.StatusCreated, status, room)
+	_, list := owner.do("GET", "/api/v1/calendar/resources", nil)
+	def := list["resources"].([]any)[0].(map[string]any)["id"]
+	require.NotEqual(t, def, room["id"])
+
+	var rules []map[string]any
+	for d := 1; d <= 5; d++ {
+		rules = append(rules, map[string]any{"weekday": d, "start": "09:00", "end": "17:00"})
+	}
+	// Refused with the field named: a resource the business does not have.
+	status, body := owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules,
+		"exceptions": []map[string]any{{"date": tue.Format(time.DateOnly), "closed": true}, {"date": wed.Format(time.DateOnly), "closed": true, "resource_id": 999999}}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "exceptions[1].resource_id")
+	require.Contains(t, body["error"], "999999")
+
+	status, body = owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules, "exceptions": []map[string]any{
+		{"date": tue.Format(time.DateOnly), "closed": true},
+		{"date": wed.Format(time.DateOnly), "closed": true, "resource_id": room["id"], "note": "deep clean"},
+		{"date": thu.Format(time.DateOnly), "start": "09:00", "end": "12:00", "resource_id": def},
+	}})
+	require.Equal(t, http.StatusOK, status, body)
+	require.InDelta(t, 3, body["exceptions"], 0)
+
+	status, body = owner.do("GET", "/api/v1/calendar/availability", nil)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "Europe/London", body["timezone"])
+	require.Len(t, body["rules"], 5)
+	exceptions := body["exceptions"].([]any)
+	require.Len(t, exceptions, 3)
+	require.Nil(t, exceptions[0].(map[string]any)["resource_id"], "Tuesday: the whole business")
+	require.Equal(t, room["id"], exceptions[1].(map[string]any)["resource_id"])
+	require.Equal(t, "deep clean", exceptions[1].(map[string]any)["note"])
+	require.Equal(t, map[string]any{"id": exceptions[2].(map[string]any)["id"], "date": thu.Format(time.DateOnly), "closed": false,
+		"start": "09:00", "end": "12:00", "note": "", "resource_id": def}, exceptions[2])
+
+	book := func(start string) (int, map[string]any) {
+		return owner.do("POST", "/api/v1/calendar/appointments", map[string]any{"service_id": svc, "start": start, "contact_phone": "+447700900300"})
+	}
+	// Wednesday: the room is closed, so 10:00 takes one booking, on the default resource.
+	status, appt := book(at(wed, 10, 0))
+	require.Equal(t, http.StatusCreated, status, appt)
+	require.Equal(t, def, appt["resource_id"])
+	status, body = book(at(wed, 10, 0))
+	require.Equal(t, http.StatusConflict, status, body)
+	// Thursday afternoon: the default resource's day ends at 12:00, the room's does not.
+	status, appt = book(at(thu, 14, 0))
+	require.Equal(t, http.StatusCreated, status, appt)
+	require.Equal(t, room["id"], appt["resource_id"])
+	status, body = book(at(thu, 14, 0))
+	require.Equal(t, http.StatusConflict, status, body)
+	// Thursday morning both work.
+	for range 2 {
+		status, appt = book(at(thu, 10, 0))
+		require.Equal(t, http.StatusCreated, status, appt)
+	}
+
+	// A service performed in the room alone: its slots follow the room's days.
+	status, body = owner.do("POST", "/api/v1/calendar/services", map[string]any{"name": "X-ray", "duration_minutes": 30, "resource_ids": []any{999999}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body["error"], "resource_ids")
+	status, xray := owner.do("POST", "/api/v1/calendar/services", map[string]any{"name": "X-ray", "duration_minutes": 30, "resource_ids": []any{room["id"]}})
+	require.Equal(t, http.StatusCreated, status, xray)
+	require.Equal(t, []any{room["id"]}, xray["resource_ids"])
+	require.Empty(t, slotStarts(t, owner, xray["id"].(float64), wed, wed), "the room is closed on Wednesday")
+	require.NotEmpty(t, slotStarts(t, owner, xray["id"].(float64), thu, thu))
+
+	// PUT replaces every exception, the resources' too.
+	status, body = owner.do("PUT", "/api/v1/calendar/availability", map[string]any{"rules": rules, "exceptions": []any{}})
+	require.Equal(t, http.StatusOK, status, body)
+	_, body = owner.do("GET", "/api/v1/calendar/availability", nil)
+	require.Empty(t, body["exceptions"])
+	status, appt = book(at(wed, 10, 0))
+	require.Equal(t, http.StatusCreated, status, appt, "the room is open again on Wednesday")
+	require.Equal(t, room["id"], appt["resource_id"])
 }

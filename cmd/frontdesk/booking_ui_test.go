@@ -227,8 +227,15 @@ func TestAdminCalendarResourcesAndExceptions(t *testing.T) {
 	require.Contains(t, page.Body, "closes before it opens")
 	require.Contains(t, page.Body, `name="hours_3_opens1" value="13:00"`, "what was typed is kept")
 	page = postForm(t, c, leeURL, url.Values{"_csrf": {csrf}, "name": {"Dr Lee"}, "kind": {"staff"}, "services": {fmt.Sprint(svc)},
-		"hours_3_opens1": {"13:00"}, "hours_3_closes1": {"15:00"}})
+		"hours_3_opens1": {"13:00"}, "hours_3_closes1": {"15:00"}, "google_calendar_id": {"dr lee"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.StatusCode)
+	require.Contains(t, page.Body, "must be a Google calendar id")
+	require.Contains(t, page.Body, `name="google_calendar_id" value="dr lee"`, "what was typed is kept")
+	page = postForm(t, c, leeURL, url.Values{"_csrf": {csrf}, "name": {"Dr Lee"}, "kind": {"staff"}, "services": {fmt.Sprint(svc)},
+		"hours_3_opens1": {"13:00"}, "hours_3_closes1": {"15:00"}, "google_calendar_id": {"lee@example.com"}})
 	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
+	_, body = get(t, c, leeURL)
+	require.Contains(t, body, `name="google_calendar_id" value="lee@example.com"`)
 	_, services := owner.do("GET", "/api/v1/calendar/services", nil)
 	keep := url.Values{"_csrf": {csrf}, "name": {"Default"}, "kind": {"staff"}}
 	for _, sv := range services["services"].([]any) {

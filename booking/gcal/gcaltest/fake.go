@@ -40,6 +40,10 @@ type Fake struct {
 	Server *httptest.Server
 	// Busy is what freeBusy answers for every calendar: pairs of RFC 3339 times.
 	Busy [][2]string
+	// BusyOf, when it has a calendar's id, is what freeBusy answers for that calendar
+	// instead; a calendar in NotShared answers with Google's notFound error.
+	BusyOf    map[string][][2]string
+	NotShared map[string]bool
 	// Down makes every Calendar API call answer 503.
 	Down bool
 	// Now stamps events' "updated" time (default time.Now).
@@ -211,8 +215,16 @@ func (f *Fake) freeBusy(w http.ResponseWriter, _ *http.Request, body map[string]
 	items, _ := body["items"].([]any)
 	for _, it := range items {
 		id, _ := it.(map[string]any)["id"].(string)
+		if f.NotShared[id] {
+			cals[id] = map[string]any{"busy": []any{}, "errors": []any{map[string]any{"domain": "global", "reason": "notFound"}}}
+			continue
+		}
+		periods, own := f.BusyOf[id]
+		if !own {
+			periods = f.Busy
+		}
 		busy := []map[string]string{}
-		for _, b := range f.Busy {
+		for _, b := range periods {
 			busy = append(busy, map[string]string{"start": b[0], "end": b[1]})
 		}
 		cals[id] = map[string]any{"busy": busy}
