@@ -127,6 +127,9 @@ func TestTracesOverOTLP(t *testing.T) {
 	})
 	require.Equal(t, http.StatusCreated, status, body)
 	hook := body["webhook_url"].(string)
+	// Context extraction runs only for a workspace that tracks fields.
+	status, body = owner.do("POST", "/api/v1/context/workspaces/"+s.ws.Slug+"/schemas/templates/dental", nil)
+	require.Equal(t, http.StatusCreated, status, body)
 
 	form := url.Values{
 		"MessageSid": {"MM00000000000000000000000000000777"}, "AccountSid": {testSID}, "From": {"+447700900777"},
