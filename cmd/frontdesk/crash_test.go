@@ -45,12 +45,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a server for a minute or more")
 	}
-	n := 1000
-	if v := os.Getenv("FRONTDESK_CRASH_N"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(t, err, "FRONTDESK_CRASH_N")
-	}
+	n := envCount(t, "FRONTDESK_CRASH_N", 1000)
 	ctx := context.Background()
 	bin := buildFrontdesk(t)
 	pool := dbtest.New(t)
@@ -350,4 +345,16 @@ func (s *crashServer) tail() string {
 		b = b[len(b)-4000:]
 	}
 	return string(bytes.TrimSpace(b))
+}
+
+// envCount reads a test's size from the environment variable name, or def.
+func envCount(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, name)
+	return n
 }

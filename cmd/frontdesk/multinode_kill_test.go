@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,12 +30,7 @@ func TestNodeKilledUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds three servers and waits for the rescuer")
 	}
-	n := 600
-	if v := os.Getenv("FRONTDESK_KILL_N"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(t, err, "FRONTDESK_KILL_N")
-	}
+	n := envCount(t, "FRONTDESK_KILL_N", 600)
 	ctx := context.Background()
 	bin := buildFrontdesk(t)
 	pool := dbtest.New(t)
