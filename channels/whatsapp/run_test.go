@@ -82,13 +82,7 @@ func TestLease(t *testing.T) {
 		b, _ := twoNodes(t)
 		first := b.wa.connection(t, b.jid)
 		// The node's lock connection dies (its host went away): PostgreSQL frees the lock.
-		var pid int
-		require.NoError(t, b.p.Pool.QueryRow(context.Background(), `
-			SELECT pid FROM pg_locks
-			WHERE locktype = 'advisory' AND granted AND objsubid = 1
-			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-			  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
-		terminate(t, b.p.Pool, pid)
+		killLease(t, b.p.Pool, b.account.ID)
 
 		pipelinetest.Eventually(t, func() bool { return !first.IsConnected() }, "the node stops the device it no longer holds")
 		next := b.wa.connection(t, b.jid)
@@ -125,14 +119,8 @@ func TestHolderDiesDeviceMoves(t *testing.T) {
 	b.pair(t)
 	holder := b.wa.connection(t, b.jid)
 
-	var pid int
-	require.NoError(t, b.p.Pool.QueryRow(context.Background(), `
-		SELECT pid FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objsubid = 1
-		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(b.account.ID)).Scan(&pid))
 	died := time.Now()
-	terminate(t, b.p.Pool, pid)
+	killLease(t, b.p.Pool, b.account.ID)
 	stops[holder.node]() // its unlock finds the connection gone; its client disconnects
 
 	var next *fakeClient
@@ -151,10 +139,17 @@ func TestHolderDiesDeviceMoves(t *testing.T) {
 	require.Equal(t, 1, b.inbound(t))
 }
 
-// terminate ends database session pid as the login itself: the application's role may
-// not end another session.
-func terminate(t *testing.T, pool *pgxpool.Pool, pid int) {
+// killLease ends the database session holding account's lease, as when its node's host
+// goes away; PostgreSQL frees the lock. It connects as the login itself: the
+// application's role may not end another session.
+func killLease(t *testing.T, pool *pgxpool.Pool, account int64) {
 	t.Helper()
+	var pid int
+	require.NoError(t, pool.QueryRow(context.Background(), `
+		SELECT pid FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 1
+		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND ((classid::bigint << 32) | objid::bigint) = $1`, whatsapp.LeaseKey(account)).Scan(&pid))
 	admin, err := pgx.ConnectConfig(context.Background(), pool.Config().ConnConfig.Copy())
 	require.NoError(t, err)
 	defer admin.Close(context.Background())
