@@ -171,7 +171,8 @@ SELECT model FROM kb_index_models WHERE workspace_id = $1;
 SELECT coalesce((SELECT model FROM kb_index_models WHERE workspace_id = $1), ''),
        set_config('hnsw.iterative_scan', 'relaxed_order', true),
        set_config('hnsw.ef_search', $2, true),
-       set_config('jit', 'off', true);
+       set_config('jit', 'off', true),
+       set_config('plan_cache_mode', 'force_custom_plan', true);
 
 -- name: ClaimModel
 INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')

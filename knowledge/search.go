@@ -72,8 +72,8 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
 		var name string
-		var ignored [3]string
-		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, &ignored[0], &ignored[1], &ignored[2]); err != nil {
+		var ignored [4]string
+		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, &ignored[0], &ignored[1], &ignored[2], &ignored[3]); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		if ix, err = s.indexNamed(workspaceID, name); err != nil {
