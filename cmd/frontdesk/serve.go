@@ -18,6 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/noderestart"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // defaultMemoryLimit is serve's soft memory limit when GOMEMLIMIT is not set: near it the
@@ -61,6 +62,11 @@ func prepareDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, m
 	if err != nil {
 		pool.Close()
 		return nil, err
+	}
+	// Said at every start, as security-audit would: a process whose connections are not
+	// held to the workspace wall keeps only the queries' own filters.
+	if _, _, err := tenant.Check(ctx, pool); err != nil {
+		log.Warn("row-level security between workspaces does not hold", "error", err)
 	}
 	return pool, nil
 }
