@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/frontdesk/frontdesk/internal/database"
 )
@@ -60,20 +61,30 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 		connected, refreshedAt, err = c.scan(row)
 		return err
 	}
+	// Held time the cache has at the current version is not read again. A move's search
+	// (except) leaves one appointment out, so it neither uses nor fills the cache.
+	cache := s.held
+	if except != 0 {
+		cache = nil
+	}
+	ids, versions, cached := cache.valid(ws, from, to)
+	fresh := map[int64]int64{}
 	readHeld := func(rows pgx.Rows) error {
 		// One set of scan targets for every row: thousands of rows, no allocation each.
-		var res int64
-		var iv Interval
-		_, err := pgx.ForEachRow(rows, []any{&res, &iv.Start, &iv.End}, func() error {
-			if k, ok := c.index[res]; ok {
-				c.scheds[k].Busy = append(c.scheds[k].Busy, iv)
+		var res, version int64
+		var start, end pgtype.Timestamptz
+		_, err := pgx.ForEachRow(rows, []any{&res, &version, &start, &end}, func() error {
+			if !start.Valid {
+				fresh[res] = version
+			} else if k, ok := c.index[res]; ok {
+				c.scheds[k].Busy = append(c.scheds[k].Busy, Interval{start.Time, end.Time})
 			}
 			return nil
 		})
 		return err
 	}
 	calArgs := []any{ws, serviceID, first, last, from, to}
-	heldArgs := []any{ws, serviceID, from, to, except}
+	heldArgs := []any{ws, serviceID, from, to, except, ids, versions}
 	var err error
 	if b, ok := db.(batcher); ok {
 		batch := &pgx.Batch{}
@@ -91,6 +102,14 @@ func (s *Store) loadCalendar(ctx context.Context, db database.DBTX, ws int64, lo
 	}
 	if err != nil {
 		return c, fmt.Errorf("booking: load calendar of service %d: %w", serviceID, err)
+	}
+	for k := range c.scheds {
+		sc := &c.scheds[k]
+		if version, ok := fresh[sc.ResourceID]; ok {
+			cache.put(ws, sc.ResourceID, version, from, to, sc.Busy)
+		} else if e, ok := cached[sc.ResourceID]; ok {
+			sc.Busy = e.busy
+		}
 	}
 	if connected && s.busy != nil && s.busy.BusyStale(refreshedAt) {
 		s.refreshBusy(ctx, ws)

@@ -237,15 +237,33 @@ WHERE s.workspace_id = $1 AND s.id = $2;
 
 -- name: LoadHeld
 -- The time the resources of service $2 are held between $3 and $4, leaving out
--- appointment $5, as rows (thousands of them decode faster than arrays). An index-only
--- scan of appointments_held_idx: a held span is at most 32 hours, so it starts between
--- $3 - 32h and $4 + 32h.
-SELECT a.resource_id, lower(a.during), upper(a.during)
-FROM service_resources sr
-JOIN appointments a ON a.workspace_id = sr.workspace_id AND a.resource_id = sr.resource_id
-WHERE sr.workspace_id = $1 AND sr.service_id = $2
-  AND a.status = 'booked' AND a.id <> $5
+-- appointment $5, for each resource whose held_version is not the one the caller holds
+-- ($6 resource ids, $7 their versions): first a row (resource, version, null, null) per
+-- such resource, then its spans (resource, 0, start, end). Version and spans come from
+-- one snapshot. Spans are read by an index-only scan of appointments_held_idx (a held
+-- span is at most 32 hours, so it starts between $3 - 32h and $4 + 32h) and, for older
+-- longer ones, appointments_long_held_idx.
+WITH stale AS MATERIALIZED (
+    SELECT r.workspace_id, r.id, r.held_version
+    FROM service_resources sr
+    JOIN resources r ON r.workspace_id = sr.workspace_id AND r.id = sr.resource_id
+    WHERE sr.workspace_id = $1 AND sr.service_id = $2
+      AND r.held_version IS DISTINCT FROM
+          (SELECT h.version FROM unnest($6::bigint[], $7::bigint[]) AS h (id, version) WHERE h.id = r.id))
+SELECT s.id, s.held_version, NULL::timestamptz, NULL::timestamptz FROM stale s
+UNION ALL
+SELECT a.resource_id, 0, lower(a.during), upper(a.during)
+FROM stale s
+JOIN appointments a ON a.workspace_id = s.workspace_id AND a.resource_id = s.id
+WHERE a.status = 'booked' AND a.id <> $5
   AND a.starts_at > $3::timestamptz - interval '32 hours' AND a.starts_at < $4::timestamptz + interval '32 hours'
+  AND a.during && tstzrange($3::timestamptz, $4::timestamptz)
+UNION ALL
+SELECT a.resource_id, 0, lower(a.during), upper(a.during)
+FROM stale s
+JOIN appointments a ON a.workspace_id = s.workspace_id AND a.resource_id = s.id
+WHERE a.status = 'booked' AND upper(a.during) - lower(a.during) > interval '32 hours' AND a.id <> $5
+  AND NOT (a.starts_at > $3::timestamptz - interval '32 hours' AND a.starts_at < $4::timestamptz + interval '32 hours')
   AND a.during && tstzrange($3::timestamptz, $4::timestamptz);
 
 -- name: NextAppointment

@@ -188,22 +188,29 @@ func BenchmarkAvailableSlots(b *testing.B) {
 	require.Equal(b, benchAppointments, n)
 
 	q := c.query()
-	search := func(s side) int {
+	search := func(st *booking.Store, s side) int {
 		slots, err := st.AvailableSlots(ctx, pool, s.ws, c.loc, s.svc, q.From, q.To, 0)
 		require.NoError(b, err)
 		return len(slots)
 	}
-	require.Equal(b, len(booking.FreeSlots(q, c.schedules(false))), search(empty))
-	require.Equal(b, len(booking.FreeSlots(q, c.schedules(true))), search(full), "the store computes what the pure function does")
-	var base, loaded latencies
+	require.Equal(b, len(booking.FreeSlots(q, c.schedules(false))), search(st, empty))
+	require.Equal(b, len(booking.FreeSlots(q, c.schedules(true))), search(st, full), "the store computes what the pure function does")
+	require.Equal(b, len(booking.FreeSlots(q, c.schedules(true))), search(st, full), "and so does its cache")
+	// The cold side reads all held time each time, as the first search after a change.
+	uncached := st.WithoutHeldCache()
+	var base, loaded, cold latencies
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		search(empty)
+		search(st, empty)
 		t1 := time.Now()
-		search(full)
+		search(st, full)
 		t2 := time.Now()
-		base, loaded = append(base, t1.Sub(t0)), append(loaded, t2.Sub(t1))
+		search(uncached, full)
+		t3 := time.Now()
+		base, loaded, cold = append(base, t1.Sub(t0)), append(loaded, t2.Sub(t1)), append(cold, t3.Sub(t2))
 	}
 	report(b, base, loaded)
+	b.ReportMetric(float64(cold.p99())/float64(time.Microsecond), "cold-p99-µs")
+	b.ReportMetric(float64(cold.p99())/float64(base.p99()), "cold-p99-ratio")
 }
