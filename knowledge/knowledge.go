@@ -113,6 +113,9 @@ type Store struct {
 	cur     *index
 	mu      sync.Mutex
 	indexes map[string]*index
+	// lastModel is the model each workspace's last search found recorded (see
+	// searchBatched): a guess, checked by every search.
+	lastModel sync.Map
 
 	// Set by AddWorkers and Attach.
 	pool   *pgxpool.Pool

@@ -62,6 +62,12 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 	candidates := max(limit*4, 20)
 	// With pgvector's iterative scan, the HNSW index keeps searching until it has found
 	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
+	if b, ok := db.(batcher); ok {
+		if _, inTx := db.(pgx.Tx); !inTx {
+			return s.searchBatched(ctx, b, workspaceID, query, limit, candidates)
+		}
+	}
+	// Inside the caller's transaction the settings go in a savepoint, which ends them.
 	var ix *index
 	if b, ok := db.(interface {
 		Begin(ctx context.Context) (pgx.Tx, error)
@@ -72,8 +78,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
 		var name string
-		var ignored [4]string
-		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, &ignored[0], &ignored[1], &ignored[2], &ignored[3]); err != nil {
+		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, nil, nil, nil, nil); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		if ix, err = s.indexNamed(workspaceID, name); err != nil {
@@ -86,6 +91,72 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 			return nil, err
 		}
 	}
+	ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, ix.q.Search, args...)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	return s.readResults(rows, ix, query, limit)
+}
+
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// searchBatched sends the settings, the workspace's model and the search in one batch:
+// one round trip, one implicit transaction, which the settings (set_config's true is
+// SET LOCAL) do not outlive. The search is written for the model the workspace had last
+// time; when the batch says it has another (a re-index finished), it runs again.
+func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64, query string, limit, candidates int) ([]Result, error) {
+	name, _ := s.lastModel.Load(workspaceID)
+	guess, _ := name.(string)
+	for range 2 {
+		ix, err := s.indexNamed(workspaceID, guess)
+		if err != nil {
+			return nil, err
+		}
+		ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates)
+		if err != nil {
+			return nil, err
+		}
+		var (
+			recorded string
+			out      []Result
+		)
+		batch := &pgx.Batch{}
+		batch.Queue(s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&recorded, nil, nil, nil, nil)
+		})
+		batch.Queue(ix.q.Search, args...).Query(func(rows pgx.Rows) error {
+			out, err = s.readResults(rows, ix, query, limit)
+			return err
+		})
+		if err := db.SendBatch(ctx, batch).Close(); err != nil {
+			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		if s.modelName(recorded) == s.modelName(guess) {
+			s.lastModel.Store(workspaceID, recorded)
+			return out, nil
+		}
+		guess = recorded
+	}
+	return nil, fmt.Errorf("knowledge: search: workspace %d's embedding model changed twice during one search", workspaceID)
+}
+
+// modelName is the model a recorded name stands for ("": the configured one).
+func (s *Store) modelName(name string) string {
+	if name == "" {
+		return s.opts.Embedder.Model()
+	}
+	return name
+}
+
+// searchArgs embeds the query for ix (nil: the model is not configured, so full text
+// alone) and returns the index the search runs on and its arguments.
+func (s *Store) searchArgs(ctx context.Context, ix *index, workspaceID int64, query string, limit, candidates int) (*index, []any, error) {
 	vec, maxDistance := "", -1.0 // no distance is that small: full text alone
 	if ix == nil {
 		ix = s.cur
@@ -93,21 +164,22 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 	} else {
 		vecs, err := ix.model.Embedder.Embed(ctx, []string{query})
 		if err != nil {
-			return nil, fmt.Errorf("knowledge: embed query: %w", err)
+			return nil, nil, fmt.Errorf("knowledge: embed query: %w", err)
 		}
 		if len(vecs) != 1 {
-			return nil, fmt.Errorf("knowledge: embedder returned %d vectors for one query", len(vecs))
+			return nil, nil, fmt.Errorf("knowledge: embedder returned %d vectors for one query", len(vecs))
 		}
 		vec = vectorLiteral(vecs[0])
 		if !s.opts.TextOnly {
 			maxDistance = 1 - ix.model.MinSimilarity
 		}
 	}
-	rows, err := db.Query(ctx, ix.q.Search, workspaceID, query, vec, candidates,
-		maxDistance, rrfK, limit*2, headlineOptions, textCandidates)
-	if err != nil {
-		return nil, fmt.Errorf("knowledge: search: %w", err)
-	}
+	return ix, []any{workspaceID, query, vec, candidates, maxDistance, rrfK, limit * 2, headlineOptions, textCandidates}, nil
+}
+
+// readResults reads the search's rows: up to limit results, leaving out a vector match
+// that shares no word stem with the query when the model asks for that.
+func (s *Store) readResults(rows pgx.Rows, ix *index, query string, limit int) ([]Result, error) {
 	defer rows.Close()
 	var out []Result
 	for rows.Next() {

@@ -161,8 +161,9 @@ func TestQuietHoursHoldThenDigest(t *testing.T) {
 	pipelinetest.Eventually(t, func() bool {
 		return b.p.Count(t, `SELECT count(*) FROM notification_emails WHERE user_id = $1 AND status = 'waiting'`, b.owner) == 2
 	}, "both e-mails wait for the morning")
+	// The staff member's e-mails are sent by jobs of their own, which may still be running.
+	pipelinetest.Eventually(t, func() bool { return len(b.smtp.To("staff@example.com")) == 2 }, "the staff member has no quiet hours")
 	require.Empty(t, b.smtp.To("owner@example.com"))
-	require.Len(t, b.smtp.To("staff@example.com"), 2, "the staff member has no quiet hours")
 	var due time.Time
 	require.NoError(t, b.p.Pool.QueryRow(ctx, `SELECT max(due_at) FROM notification_emails WHERE user_id = $1`, b.owner).Scan(&due))
 	require.True(t, due.Equal(time.Date(2026, 6, 2, 7, 0, 0, 0, loc)), "due at the end of quiet hours, not %s", due)
