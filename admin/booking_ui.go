@@ -150,7 +150,7 @@ func (h *Handler) renderCalendar(c *fiber.Ctx, v calendarView) error {
 	if v.Saved == "" {
 		v.Saved = c.Query("saved")
 	}
-	if v.Google, err = h.googleView(c); err != nil {
+	if v.Google, err = h.googleView(c, loc); err != nil {
 		return err
 	}
 	return h.pages.Render(c, "calendar.html", fiber.Map{

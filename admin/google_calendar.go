@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,9 +22,12 @@ type googleView struct {
 	Connected bool
 	Conn      gcal.Connection
 	Redirect  string
+	// Unreadable are the staff's and rooms' own calendars Google would not read (Since
+	// in the workspace's time zone).
+	Unreadable []gcal.UnreadableCalendar
 }
 
-func (h *Handler) googleView(c *fiber.Ctx) (googleView, error) {
+func (h *Handler) googleView(c *fiber.Ctx, loc *time.Location) (googleView, error) {
 	if h.Google == nil {
 		return googleView{}, nil
 	}
@@ -38,12 +42,37 @@ func (h *Handler) googleView(c *fiber.Ctx) (googleView, error) {
 	}
 	conn, err := h.Google.Connection(c.UserContext(), workspaceID(c))
 	switch {
-	case err == nil:
-		v.Connected, v.Conn = true, conn
-	case !errors.Is(err, gcal.ErrNotConnected):
+	case errors.Is(err, gcal.ErrNotConnected):
+		return v, nil
+	case err != nil:
 		return v, err
 	}
-	return v, nil
+	v.Connected, v.Conn = true, conn
+	v.Unreadable, err = h.unreadableCalendars(c, loc)
+	return v, err
+}
+
+// unreadableCalendars lists the resources' own calendars Google would not read, with
+// Since in loc; none without Google Calendar.
+func (h *Handler) unreadableCalendars(c *fiber.Ctx, loc *time.Location) ([]gcal.UnreadableCalendar, error) {
+	if h.Google == nil {
+		return nil, nil
+	}
+	list, err := h.Google.UnreadableCalendars(c.UserContext(), workspaceID(c))
+	for i := range list {
+		list[i].Since = list[i].Since.In(loc)
+	}
+	return list, err
+}
+
+// unreadableOf is the resource's own calendar in list, or nil when it was read.
+func unreadableOf(list []gcal.UnreadableCalendar, resource int64) *gcal.UnreadableCalendar {
+	for i := range list {
+		if list[i].ResourceID == resource {
+			return &list[i]
+		}
+	}
+	return nil
 }
 
 // oauthState binds an OAuth round trip to the session that started it, so a callback

@@ -27,6 +27,10 @@ type resourceJSON struct {
 	ServiceIDs       []int64    `json:"service_ids"`
 	Rules            []ruleJSON `json:"rules"`
 	GoogleCalendarID string     `json:"google_calendar_id"`
+	// GoogleCalendarError is why Google would not read that calendar at the last
+	// refresh, and since when; left out once it is read.
+	GoogleCalendarError      string     `json:"google_calendar_error,omitempty"`
+	GoogleCalendarErrorSince *time.Time `json:"google_calendar_error_since,omitempty"`
 }
 
 type ruleJSON struct {
@@ -54,6 +58,13 @@ func (h *Handler) resourceJSON(c *fiber.Ctx, ws int64, r booking.Resource) (reso
 	}
 	if out.GoogleCalendarID, err = h.Booking.ResourceCalendar(c.UserContext(), h.Pool, ws, r.ID); err != nil {
 		return out, err
+	}
+	unreadable, err := h.unreadableCalendars(c, time.UTC)
+	if err != nil {
+		return out, err
+	}
+	if u := unreadableOf(unreadable, r.ID); u != nil {
+		out.GoogleCalendarError, out.GoogleCalendarErrorSince = u.Error, &u.Since
 	}
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		for _, w := range hours[d] {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/frontdesk/frontdesk/booking"
+	"github.com/frontdesk/frontdesk/booking/gcal"
 )
 
 // resourceRow is a member of staff or a room in the calendar page's list.
@@ -66,6 +67,8 @@ type resourceView struct {
 	// Calendar is their own Google calendar id; formRead says it came from the form.
 	Calendar string
 	formRead bool
+	// CalendarError is why Google would not read their calendar, or nil.
+	CalendarError *gcal.UnreadableCalendar
 }
 
 // HoursForm is the resource's own hours table.
@@ -111,6 +114,11 @@ func (h *Handler) renderResource(c *fiber.Ctx, v resourceView) error {
 			return err
 		}
 	}
+	unreadable, err := h.unreadableCalendars(c, w.Location())
+	if err != nil {
+		return err
+	}
+	v.CalendarError = unreadableOf(unreadable, r.ID)
 	if v.Saved == "" {
 		v.Saved = c.Query("saved")
 	}

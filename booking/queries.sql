@@ -279,7 +279,12 @@ ORDER BY a.starts_at, a.id
 LIMIT 1;
 
 -- name: SetResourceCalendar
-UPDATE resources SET google_calendar_id = nullif($3, '') WHERE workspace_id = $1 AND id = $2 AND active;
+-- Another calendar (or none) drops the old one's read error.
+UPDATE resources
+SET google_calendar_id = nullif($3, ''),
+    google_calendar_error = CASE WHEN google_calendar_id = $3 THEN google_calendar_error END,
+    google_calendar_error_since = CASE WHEN google_calendar_id = $3 THEN google_calendar_error_since END
+WHERE workspace_id = $1 AND id = $2 AND active;
 
 -- name: GetResourceCalendar
 SELECT coalesce(google_calendar_id, '') FROM resources WHERE workspace_id = $1 AND id = $2 AND active;

@@ -36,6 +36,7 @@ type queries struct {
 	DeleteConnection, ForgetEvents, ClearBusy, ClearBusyWindow, InsertBusy, BusyRefreshed   string
 	Failed, Synced, ListBusy, SetEventID, Timezone, ListResourceCalendars                   string
 	GetChannel, SetChannel, ChannelWorkspace, ChannelsToRenew                               string
+	ResourceCalendarFailed, ClearResourceErrors, ListUnreadableCalendars                    string
 }
 
 // Google's endpoints, used unless Config overrides them.

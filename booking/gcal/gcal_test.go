@@ -330,8 +330,8 @@ func TestBusy(t *testing.T) {
 
 // A member of staff's own Google calendar holds that member alone: the business's
 // calendar is free, Dr Lee's is busy 11:00–12:00, so 11:00 takes one booking (on the
-// default resource) and 13:00 two. One freeBusy request asks for both calendars; one
-// Google cannot read fails the refresh by name and the last known times stay.
+// default resource) and 13:00 two. One freeBusy request asks for both calendars
+// (TestUnreadableStaffCalendar: when Google will not read one).
 func TestStaffOwnCalendarBusy(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -370,21 +370,6 @@ func TestStaffOwnCalendarBusy(t *testing.T) {
 	second := b.book(t, b.at(13, 0))
 	require.Equal(t, lee.ID, second.ResourceID, "free at 13:00 in his calendar")
 
-	t.Run("CalendarNotSharedKeepsTheLastKnown", func(t *testing.T) {
-		b.fake.NotShared = map[string]bool{"lee@example.com": true}
-		_, err := b.pool.Exec(ctx, `UPDATE calendar_connections SET busy_refreshed_at = $2 WHERE workspace_id = $1`, b.ws, now.Add(-time.Hour))
-		require.NoError(t, err)
-		_, err = b.bk.AvailableSlots(ctx, b.pool, b.ws, b.ny, b.serviceID, day, day, 0)
-		require.NoError(t, err, "the search goes on")
-		require.Len(t, b.requests("POST", "/freeBusy"), 2)
-		c, err := b.g.Connection(ctx, b.ws)
-		require.NoError(t, err)
-		require.Equal(t, "error", c.Status)
-		require.Contains(t, c.LastError, `"lee@example.com": notFound`)
-		var n int
-		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM calendar_busy WHERE workspace_id = $1 AND resource_id = $2`, b.ws, lee.ID).Scan(&n))
-		require.Equal(t, 1, n, "his last known busy hour stays")
-	})
 }
 
 func TestPull(t *testing.T) {

@@ -61,8 +61,9 @@ func (g *Sync) SetCalendar(ctx context.Context, ws int64, calendarID string) err
 	})
 }
 
-// Disconnect stops the push channel, and forgets the token, the busy times and which
-// events were ours. Events already in Google stay there.
+// Disconnect stops the push channel, and forgets the token, the busy times, which
+// events were ours and which staff calendars could not be read. Events already in
+// Google stay there.
 func (g *Sync) Disconnect(ctx context.Context, ws int64) error {
 	g.stopWatching(ctx, ws)
 	return pgx.BeginFunc(ctx, g.Pool, func(tx pgx.Tx) error {
@@ -70,6 +71,9 @@ func (g *Sync) Disconnect(ctx context.Context, ws int64) error {
 			if _, err := tx.Exec(ctx, q, ws); err != nil {
 				return fmt.Errorf("gcal: disconnect: %w", err)
 			}
+		}
+		if _, err := tx.Exec(ctx, g.q.ClearResourceErrors, ws, []int64{}); err != nil {
+			return fmt.Errorf("gcal: disconnect: %w", err)
 		}
 		return nil
 	})

@@ -35,7 +35,10 @@ UPDATE appointments SET google_event_id = NULL WHERE workspace_id = $1 AND googl
 DELETE FROM calendar_busy WHERE workspace_id = $1;
 
 -- name: ClearBusyWindow
-DELETE FROM calendar_busy WHERE workspace_id = $1 AND starts_at < $3 AND ends_at > $2;
+-- The busy times between $2 and $3, but those of the resources in $4 (0: the business's
+-- calendar), whose calendars could not be read: their last known busy times stay.
+DELETE FROM calendar_busy
+WHERE workspace_id = $1 AND starts_at < $3 AND ends_at > $2 AND resource_id <> ALL ($4::bigint[]);
 
 -- name: InsertBusy
 -- Resource $2 (0: the business's calendar) is busy from $3 to $4.
@@ -48,6 +51,22 @@ ON CONFLICT DO NOTHING;
 SELECT id, google_calendar_id FROM resources
 WHERE workspace_id = $1 AND active AND google_calendar_id IS NOT NULL
 ORDER BY id;
+
+-- name: ResourceCalendarFailed
+-- Resource $2's own calendar could not be read at $4: why, and since the first failure.
+UPDATE resources
+SET google_calendar_error = $3, google_calendar_error_since = coalesce(google_calendar_error_since, $4)
+WHERE workspace_id = $1 AND id = $2;
+
+-- name: ClearResourceErrors
+-- The resources but those in $2 had their calendars read, or have none (any more).
+UPDATE resources SET google_calendar_error = NULL, google_calendar_error_since = NULL
+WHERE workspace_id = $1 AND google_calendar_error IS NOT NULL AND id <> ALL ($2::bigint[]);
+
+-- name: ListUnreadableCalendars
+SELECT id, name, google_calendar_id, google_calendar_error, google_calendar_error_since FROM resources
+WHERE workspace_id = $1 AND active AND google_calendar_id IS NOT NULL AND google_calendar_error IS NOT NULL
+ORDER BY name, id;
 
 -- name: BusyRefreshed
 UPDATE calendar_connections SET busy_refreshed_at = $2, status = 'active', last_error = '' WHERE workspace_id = $1;

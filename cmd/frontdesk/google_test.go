@@ -202,3 +202,84 @@ func TestGoogleCalendarPushNotifications(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
 	require.True(t, fake.Channels()[0].Stopped, "disconnecting stops the channel")
 }
+
+// TestGoogleCalendarUnreadableStaffCalendar: a member of staff's own calendar Google will
+// not read is named on the calendar page, on their page and in the API, with since
+// when; slot searches go on; once Google reads it the error is gone from all three.
+func TestGoogleCalendarUnreadableStaffCalendar(t *testing.T) {
+	t.Parallel()
+	fake := gcaltest.New(t)
+	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
+		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
+		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
+	}})
+	c := browserClient(t)
+	login(t, s, c)
+	_, body := get(t, c, s.url+"/admin/calendar")
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
+	to, err := url.Parse(page.Header.Get("Location"))
+	require.NoError(t, err)
+	resp, _ := get(t, c, s.url+"/admin/calendar/google/callback?code=good-code&state="+url.QueryEscape(to.Query().Get("state")))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	require.Eventually(t, func() bool {
+		var synced bool
+		require.NoError(t, s.app.pool.QueryRow(t.Context(), `SELECT synced_at IS NOT NULL FROM calendar_connections WHERE workspace_id = $1`, s.ws.ID).Scan(&synced))
+		return synced
+	}, 15*time.Second, 50*time.Millisecond, "the first sync has run")
+
+	owner := s.ownerAPI(t, s.ws.ID)
+	_, services := owner.do("GET", "/api/v1/calendar/services", nil)
+	svc := services["services"].([]any)[0].(map[string]any)["id"]
+	status, lee := owner.do("POST", "/api/v1/calendar/resources", map[string]any{
+		"name": "Dr Lee", "kind": "staff", "service_ids": []any{svc}, "google_calendar_id": "lee@example.com"})
+	require.Equal(t, http.StatusCreated, status, lee)
+	leeJSON := func() map[string]any {
+		t.Helper()
+		status, body := owner.do("GET", "/api/v1/calendar/resources", nil)
+		require.Equal(t, http.StatusOK, status, body)
+		for _, r := range body["resources"].([]any) {
+			if r := r.(map[string]any); r["id"] == lee["id"] {
+				return r
+			}
+		}
+		t.Fatal("Dr Lee is not listed")
+		return nil
+	}
+	leePage := fmt.Sprintf("%s/admin/calendar/resources/%v", s.url, lee["id"])
+	monday := nextWeekday(s.ws.Location(), time.Monday).Format(time.DateOnly)
+	search := func() {
+		t.Helper()
+		_, err := s.app.pool.Exec(t.Context(), `UPDATE calendar_connections SET busy_refreshed_at = now() - interval '1 hour' WHERE workspace_id = $1`, s.ws.ID)
+		require.NoError(t, err)
+		status, body := owner.do("GET", fmt.Sprintf("/api/v1/calendar/available-slots?service_id=%v&from=%s&to=%s", svc, monday, monday), nil)
+		require.Equal(t, http.StatusOK, status, body)
+		require.NotEmpty(t, body["slots"], "the search goes on")
+	}
+
+	fake.FailCalendar("lee@example.com", "notFound")
+	search()
+	_, body = get(t, c, s.url+"/admin/calendar")
+	require.Contains(t, body, `id="google-unreadable"`)
+	require.Contains(t, body, `Dr Lee</a>: <strong>lee@example.com</strong>, since `)
+	require.Contains(t, body, "notFound (it does not exist, or is not shared with the connected Google account)")
+	require.NotContains(t, body, "last attempt failed", "the connection itself is fine")
+	_, body = get(t, c, leePage)
+	require.Contains(t, body, `id="gcal-error"`)
+	require.Contains(t, body, "Google has not read this calendar since ")
+	got := leeJSON()
+	require.Contains(t, got["google_calendar_error"], "notFound")
+	since, err := time.Parse(time.RFC3339Nano, got["google_calendar_error_since"].(string))
+	require.NoError(t, err)
+	require.WithinDuration(t, time.Now(), since, time.Minute)
+
+	fake.FailCalendar("lee@example.com", "")
+	search()
+	_, body = get(t, c, s.url+"/admin/calendar")
+	require.NotContains(t, body, `id="google-unreadable"`)
+	_, body = get(t, c, leePage)
+	require.NotContains(t, body, `id="gcal-error"`)
+	got = leeJSON()
+	require.NotContains(t, got, "google_calendar_error")
+	require.NotContains(t, got, "google_calendar_error_since")
+}

@@ -41,9 +41,8 @@ type Fake struct {
 	// Busy is what freeBusy answers for every calendar: pairs of RFC 3339 times.
 	Busy [][2]string
 	// BusyOf, when it has a calendar's id, is what freeBusy answers for that calendar
-	// instead; a calendar in NotShared answers with Google's notFound error.
-	BusyOf    map[string][][2]string
-	NotShared map[string]bool
+	// instead (FailCalendar makes one answer with an error).
+	BusyOf map[string][][2]string
 	// Down makes every Calendar API call answer 503.
 	Down bool
 	// Now stamps events' "updated" time (default time.Now).
@@ -55,6 +54,7 @@ type Fake struct {
 	ChannelTTL time.Duration
 
 	mu       sync.Mutex
+	failing  map[string]string
 	channels map[string]*Channel
 	requests []Request
 	events   map[string]*Event
@@ -65,7 +65,7 @@ type Fake struct {
 
 // New starts the fake; it stops when the test ends.
 func New(t testing.TB) *Fake {
-	f := &Fake{events: map[string]*Event{}, expired: map[string]bool{}, channels: map[string]*Channel{}, ExpiresIn: 3600, Now: time.Now}
+	f := &Fake{events: map[string]*Event{}, failing: map[string]string{}, expired: map[string]bool{}, channels: map[string]*Channel{}, ExpiresIn: 3600, Now: time.Now}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", f.token)
 	mux.HandleFunc("POST /calendar/v3/freeBusy", f.api(f.freeBusy))
@@ -137,6 +137,19 @@ func (f *Fake) Add(id, start, end string) {
 	f.events[id] = &Event{ID: id, Status: "confirmed", Summary: "Dentist's own", Start: start, End: end, version: f.version, Updated: f.Now()}
 	f.mu.Unlock()
 	f.push()
+}
+
+// FailCalendar makes freeBusy answer for calendar id with Google's per-calendar error
+// reason ("notFound": not shared with the connected account), until it is called with
+// "" again. It may be called while requests are in flight (the server's workers run).
+func (f *Fake) FailCalendar(id, reason string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if reason == "" {
+		delete(f.failing, id)
+	} else {
+		f.failing[id] = reason
+	}
 }
 
 // ExpireSyncTokens makes every sync token handed out so far answer 410 Gone.
@@ -215,8 +228,11 @@ func (f *Fake) freeBusy(w http.ResponseWriter, _ *http.Request, body map[string]
 	items, _ := body["items"].([]any)
 	for _, it := range items {
 		id, _ := it.(map[string]any)["id"].(string)
-		if f.NotShared[id] {
-			cals[id] = map[string]any{"busy": []any{}, "errors": []any{map[string]any{"domain": "global", "reason": "notFound"}}}
+		f.mu.Lock()
+		reason := f.failing[id]
+		f.mu.Unlock()
+		if reason != "" {
+			cals[id] = map[string]any{"busy": []any{}, "errors": []any{map[string]any{"domain": "global", "reason": reason}}}
 			continue
 		}
 		periods, own := f.BusyOf[id]
