@@ -45,8 +45,9 @@ WITH q AS (
     ORDER BY rank
     LIMIT $4
 ), nearest AS (
-    -- Ordered as the model's index is built: in half precision (migrations/00025).
-    SELECT c.id, c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__) AS distance
+    -- Found by the model's index, in half precision (migrations/00025); ranked below by
+    -- the full-precision distance, since rounding swaps chunks at nearly equal distances.
+    SELECT c.id, c.embedding::vector(__DIM__) <=> $3::vector(__DIM__) AS distance
     FROM kb_chunks c
     WHERE c.workspace_id = $1 AND c.embedding_model = '__MODEL__'
     ORDER BY c.embedding::halfvec(__DIM__) <=> $3::halfvec(__DIM__)

@@ -43,11 +43,15 @@ const (
 type benchSearchFlags struct {
 	chunks, queries, perDoc, m, efConstruction, efSearch int
 	sweep                                                []int
+	// rerank lists the re-rank pools the HNSW search is measured with: how many of the
+	// nearest in half precision are re-ordered by full-precision distance before the ten
+	// are kept. 0 is the index's own order.
+	rerank []int
 }
 
 func parseBenchSearchFlags(args []string) (benchSearchFlags, error) {
 	var f benchSearchFlags
-	var sweep string
+	var sweep, rerank string
 	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
 	fs.IntVar(&f.chunks, "chunks", 100_000, "chunks in the benchmark's knowledge base")
 	fs.IntVar(&f.queries, "queries", 100, "measured queries per kind of search")
@@ -56,6 +60,7 @@ func parseBenchSearchFlags(args []string) (benchSearchFlags, error) {
 	fs.IntVar(&f.efConstruction, "ef-construction", 64, "HNSW index parameter ef_construction")
 	fs.IntVar(&f.efSearch, "ef-search", 0, "hnsw.ef_search of the hybrid search (0: knowledge's default)")
 	fs.StringVar(&sweep, "sweep", "40,100,200,400", "hnsw.ef_search values the vector-only search is measured at")
+	fs.StringVar(&rerank, "rerank", "0,40", "re-rank pools the vector-only search is measured with at each ef_search: 0 (half-precision order) or 10 to 1000")
 	if err := fs.Parse(args); err != nil {
 		return f, errUsage
 	}
@@ -78,6 +83,14 @@ func parseBenchSearchFlags(args []string) (benchSearchFlags, error) {
 			break
 		}
 		f.sweep = append(f.sweep, n)
+	}
+	for s := range strings.SplitSeq(rerank, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n != 0 && (n < benchK || n > 1000) {
+			bad = append(bad, fmt.Sprintf("--rerank must list 0 or numbers from %d to 1000, got %q", benchK, rerank))
+			break
+		}
+		f.rerank = append(f.rerank, n)
 	}
 	if len(bad) > 0 {
 		return f, fmt.Errorf("bench search: %s", strings.Join(bad, "; "))
@@ -300,21 +313,34 @@ WITH (m = %d, ef_construction = %d) WHERE embedding_model = '%s'`, benchIndex, d
 	return took, nil
 }
 
+// benchK is how many nearest chunks a vector search of the benchmark returns.
+const benchK = 10
+
 // nearestSQL is the vector half of knowledge.Search on its own: the ten nearest chunks
-// of the workspace under the benchmark's model, ordered in half precision as the index
-// holds them. Each result's distance is taken in full precision, so recall is measured
-// against the true ten nearest (exactSQL) and counts what the rounding costs too.
-func nearestSQL(dim int) string {
-	return fmt.Sprintf(`SELECT embedding::vector(%[2]d) <=> $2::vector(%[2]d) FROM kb_chunks
+// of the workspace under the benchmark's model, found by the half-precision index. With
+// rerank 0 they are ordered in half precision as the index holds them; otherwise the
+// nearest rerank by the index are re-ordered by full-precision distance and the ten
+// kept, as knowledge.Search does. Each result's distance is taken in full precision, so
+// recall is measured against the true ten nearest (exactSQL) and counts what the
+// rounding costs too.
+func nearestSQL(dim, rerank int) string {
+	if rerank == 0 {
+		return fmt.Sprintf(`SELECT embedding::vector(%[2]d) <=> $2::vector(%[2]d) FROM kb_chunks
 WHERE workspace_id = $1 AND embedding_model = '%[1]s'
-ORDER BY embedding::halfvec(%[2]d) <=> $2::halfvec(%[2]d) LIMIT 10`, benchModel, dim)
+ORDER BY embedding::halfvec(%[2]d) <=> $2::halfvec(%[2]d) LIMIT %[3]d`, benchModel, dim, benchK)
+	}
+	return fmt.Sprintf(`SELECT d FROM (
+    SELECT embedding::vector(%[2]d) <=> $2::vector(%[2]d) AS d FROM kb_chunks
+    WHERE workspace_id = $1 AND embedding_model = '%[1]s'
+    ORDER BY embedding::halfvec(%[2]d) <=> $2::halfvec(%[2]d) LIMIT %[4]d) n
+ORDER BY d LIMIT %[3]d`, benchModel, dim, benchK, rerank)
 }
 
 // exactSQL is the baseline: the ten nearest by a scan of the full-precision vectors.
 func exactSQL(dim int) string {
 	return fmt.Sprintf(`SELECT embedding::vector(%[2]d) <=> $2::vector(%[2]d) FROM kb_chunks
 WHERE workspace_id = $1 AND embedding_model = '%[1]s'
-ORDER BY embedding::vector(%[2]d) <=> $2::vector(%[2]d) LIMIT 10`, benchModel, dim)
+ORDER BY embedding::vector(%[2]d) <=> $2::vector(%[2]d) LIMIT %[3]d`, benchModel, dim, benchK)
 }
 
 // benchSearches measures exact search (the baseline), HNSW search at each ef_search of
@@ -333,7 +359,7 @@ func benchSearches(ctx context.Context, pool *pgxpool.Pool, kb *knowledge.Store,
 	for i, v := range vecs {
 		params[i] = vectorText(v)
 	}
-	query, exact := nearestSQL(emb.Dim()), exactSQL(emb.Dim())
+	exact := exactSQL(emb.Dim())
 
 	// nearest runs a vector query in a transaction with settings, timing each call.
 	nearest := func(query, settings string, params []string) ([][]float64, []time.Duration, error) {
@@ -369,8 +395,10 @@ func benchSearches(ctx context.Context, pool *pgxpool.Pool, kb *knowledge.Store,
 	}
 	// Below some thousands of chunks pgvector's cost estimate makes the planner scan
 	// whatever the settings; the HNSW rows then measure that, which is fine for a smoke run.
-	if err := benchCheckPlan(ctx, pool, query, wsID, params[0], hnswSettings(40)); err != nil && f.chunks >= 10_000 {
-		return nil, err
+	for _, r := range f.rerank {
+		if err := benchCheckPlan(ctx, pool, nearestSQL(emb.Dim(), r), wsID, params[0], hnswSettings(40)); err != nil && f.chunks >= 10_000 {
+			return nil, err
+		}
 	}
 	// Warm the caches: the first pass over 200 MB of vectors reads them from disk.
 	if _, _, err := nearest(exact, exactSettings, params[:min(10, len(params))]); err != nil {
@@ -382,11 +410,17 @@ func benchSearches(ctx context.Context, pool *pgxpool.Pool, kb *knowledge.Store,
 	}
 	runs := []searchRun{{name: "exact (no index, baseline)", latencies: exactLat, recall: 1}}
 	for _, ef := range f.sweep {
-		ids, lat, err := nearest(query, hnswSettings(ef), params)
-		if err != nil {
-			return nil, err
+		for _, r := range f.rerank {
+			ids, lat, err := nearest(nearestSQL(emb.Dim(), r), hnswSettings(ef), params)
+			if err != nil {
+				return nil, err
+			}
+			name := fmt.Sprintf("HNSW, ef_search %d", ef)
+			if r > 0 {
+				name += fmt.Sprintf(", re-rank %d", r)
+			}
+			runs = append(runs, searchRun{name: name, latencies: lat, recall: meanRecall(ids, exactIDs)})
 		}
-		runs = append(runs, searchRun{name: fmt.Sprintf("HNSW, ef_search %d", ef), latencies: lat, recall: meanRecall(ids, exactIDs)})
 	}
 
 	hybrid := searchRun{name: "hybrid (knowledge.Search)", recall: -1}

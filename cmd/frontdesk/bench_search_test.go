@@ -29,6 +29,7 @@ func TestBenchSearch(t *testing.T) {
 	require.Regexp(t, `ingestion \(embed \+ COPY.*\): 1500 chunks in .*: \d+ chunks/s`, out.String())
 	require.Regexp(t, `exact \(no index, baseline\)\s+[\d.]+ ms\s+[\d.]+ ms\s+1\.000\s+1\.000`, out.String())
 	require.Regexp(t, `HNSW, ef_search 100\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+\s+[01]\.\d{3}`, out.String())
+	require.Regexp(t, `HNSW, ef_search 100, re-rank 40\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+\s+[01]\.\d{3}`, out.String())
 	require.Regexp(t, `hybrid \(knowledge.Search\)\s+[\d.]+ ms`, out.String())
 
 	var chunks, indexes int
@@ -39,7 +40,7 @@ func TestBenchSearch(t *testing.T) {
 }
 
 func TestBenchSearchFlags(t *testing.T) {
-	for _, args := range [][]string{{"--chunks", "0"}, {"--queries", "-1"}, {"--sweep", "40,x"}, {"--m", "0"}, {"extra"}} {
+	for _, args := range [][]string{{"--chunks", "0"}, {"--queries", "-1"}, {"--sweep", "40,x"}, {"--m", "0"}, {"--rerank", "5"}, {"--rerank", "0,x"}, {"extra"}} {
 		_, err := parseBenchSearchFlags(args)
 		require.Error(t, err, args)
 	}
@@ -47,6 +48,7 @@ func TestBenchSearchFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 100_000, f.chunks)
 	require.Equal(t, []int{40, 100, 200, 400}, f.sweep)
+	require.Equal(t, []int{0, 40}, f.rerank)
 }
 
 func TestMeanRecallCountsTiesAsFound(t *testing.T) {
