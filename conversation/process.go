@@ -234,7 +234,7 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
-	results, err := s.Knowledge.Search(ctx, s.Pool, ws.ID, text+" "+ai.SearchHint(cls.Intent), 3)
+	results, err := s.Knowledge.Sources(ctx, s.Pool, ws.ID, text+" "+ai.SearchHint(cls.Intent), 3)
 	if errors.Is(err, ai.ErrProviderFailed) {
 		// The embedding model is down: answer without sources (the drafter then hands
 		// the question to a person) rather than leave the customer waiting.

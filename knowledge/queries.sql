@@ -19,7 +19,8 @@ VALUES ($1, $2, $3, $4, $5, $6, (SELECT language::regconfig FROM workspaces WHER
 -- Hybrid search: the best chunks by full text (any query word may match, ranked by
 -- cover density) and the nearest by cosine distance ($5 is the largest distance that
 -- still counts), fused by reciprocal rank: score = sum of 1 / ($6 + rank). $8 are
--- ts_headline's options; $9 caps the chunks ranked by full text.
+-- ts_headline's options ('': no snippet, for the drafter: a headline of a long chunk
+-- can cost more than the rest of the search); $9 caps the chunks ranked by full text.
 -- Ranking reads every candidate's tsvector: when common words match tens of thousands
 -- of chunks, only those with every word plus $9 of the rest are ranked. The candidates
 -- carry their tsvector from the heap scan that matched them, rather than being looked up
@@ -63,7 +64,7 @@ WITH q AS (
     FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id
 )
 SELECT c.id, c.document_id, d.title, c.heading, c.content, f.score::float8, f.similarity::float8, f.matched,
-       ts_headline(q.lang, c.content, q.query, $8) AS snippet
+       CASE WHEN $8 = '' THEN '' ELSE ts_headline(q.lang, c.content, q.query, $8) END AS snippet
 FROM fused f
 JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = f.id
 JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id

@@ -53,6 +53,16 @@ const rrfK = 60
 // Search returns up to limit chunks of the workspace's ready documents that answer the
 // query: the nearest chunks by embedding and the best by full text, fused by rank.
 func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64, query string, limit int) ([]Result, error) {
+	return s.search(ctx, db, workspaceID, query, limit, headlineOptions)
+}
+
+// Sources is Search without snippets: the chunks a reply may be drafted from, for a
+// model rather than a person to read.
+func (s *Store) Sources(ctx context.Context, db database.DBTX, workspaceID int64, query string, limit int) ([]Result, error) {
+	return s.search(ctx, db, workspaceID, query, limit, "")
+}
+
+func (s *Store) search(ctx context.Context, db database.DBTX, workspaceID int64, query string, limit int, headline string) ([]Result, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, nil
 	}
@@ -64,7 +74,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
 	if b, ok := db.(batcher); ok {
 		if _, inTx := db.(pgx.Tx); !inTx {
-			return s.searchBatched(ctx, b, workspaceID, query, limit, candidates)
+			return s.searchBatched(ctx, b, workspaceID, query, limit, candidates, headline)
 		}
 	}
 	// Inside the caller's transaction the settings go in a savepoint, which ends them.
@@ -91,7 +101,7 @@ func (s *Store) Search(ctx context.Context, db database.DBTX, workspaceID int64,
 			return nil, err
 		}
 	}
-	ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates)
+	ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates, headline)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +120,7 @@ type batcher interface {
 // one round trip, one implicit transaction, which the settings (set_config's true is
 // SET LOCAL) do not outlive. The search is written for the model the workspace had last
 // time; when the batch says it has another (a re-index finished), it runs again.
-func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64, query string, limit, candidates int) ([]Result, error) {
+func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64, query string, limit, candidates int, headline string) ([]Result, error) {
 	name, _ := s.lastModel.Load(workspaceID)
 	guess, _ := name.(string)
 	for range 2 {
@@ -118,7 +128,7 @@ func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64
 		if err != nil {
 			return nil, err
 		}
-		ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates)
+		ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates, headline)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +166,7 @@ func (s *Store) modelName(name string) string {
 
 // searchArgs embeds the query for ix (nil: the model is not configured, so full text
 // alone) and returns the index the search runs on and its arguments.
-func (s *Store) searchArgs(ctx context.Context, ix *index, workspaceID int64, query string, limit, candidates int) (*index, []any, error) {
+func (s *Store) searchArgs(ctx context.Context, ix *index, workspaceID int64, query string, limit, candidates int, headline string) (*index, []any, error) {
 	vec, maxDistance := "", -1.0 // no distance is that small: full text alone
 	if ix == nil {
 		ix = s.cur
@@ -174,7 +184,7 @@ func (s *Store) searchArgs(ctx context.Context, ix *index, workspaceID int64, qu
 			maxDistance = 1 - ix.model.MinSimilarity
 		}
 	}
-	return ix, []any{workspaceID, query, vec, candidates, maxDistance, rrfK, limit * 2, headlineOptions, textCandidates}, nil
+	return ix, []any{workspaceID, query, vec, candidates, maxDistance, rrfK, limit * 2, headline, textCandidates}, nil
 }
 
 // readResults reads the search's rows: up to limit results, leaving out a vector match

@@ -67,6 +67,18 @@ func TestHybridSearch(t *testing.T) {
 			require.Less(t, r.Score, res[0].Score)
 		}
 	})
+	t.Run("SourcesAreTheSameChunksWithoutSnippets", func(t *testing.T) {
+		res, err := kb.Search(ctx, pool, a, "where can I park", 3)
+		require.NoError(t, err)
+		src, err := kb.Sources(ctx, pool, a, "where can I park", 3)
+		require.NoError(t, err)
+		require.Len(t, src, len(res))
+		for i := range res {
+			require.Equal(t, res[i].ChunkID, src[i].ChunkID)
+			require.InDelta(t, res[i].Score, src[i].Score, 1e-12)
+			require.Empty(t, src[i].Snippet)
+		}
+	})
 	t.Run("SnippetEscapesTheDocumentsHTML", func(t *testing.T) {
 		_, err := kb.AddText(ctx, pool, b, "Tricky", "Our <script>alert(1)</script> opening hours & prices.")
 		require.NoError(t, err)

@@ -30,7 +30,8 @@ func TestBenchSearch(t *testing.T) {
 	require.Regexp(t, `exact \(no index, baseline\)\s+[\d.]+ ms\s+[\d.]+ ms\s+1\.000\s+1\.000`, out.String())
 	require.Regexp(t, `HNSW, ef_search 100\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+\s+[01]\.\d{3}`, out.String())
 	require.Regexp(t, `HNSW, ef_search 100, re-rank 40\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+\s+[01]\.\d{3}`, out.String())
-	require.Regexp(t, `hybrid \(knowledge.Search\)\s+[\d.]+ ms`, out.String())
+	require.Regexp(t, `hybrid, snippets \(knowledge.Search\)\s+[\d.]+ ms`, out.String())
+	require.Regexp(t, `hybrid \(knowledge.Sources, drafting\)\s+[\d.]+ ms`, out.String())
 
 	var chunks, indexes int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM kb_chunks").Scan(&chunks))
