@@ -95,7 +95,7 @@ func newApp(cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, opts appOpt
 	if err != nil {
 		return nil, err
 	}
-	if a.knowledge, err = m.knowledgeStore(); err != nil {
+	if a.knowledge, err = m.knowledgeStore(cfg.KnowledgeEfSearch); err != nil {
 		return nil, err
 	}
 	if a.booking, err = booking.NewStore(); err != nil {

@@ -84,10 +84,11 @@ func newModels(cfg config.OpenAI, offlineVoice conversation.Transcriber, log *sl
 	return m, nil
 }
 
-// knowledgeStore is the knowledge base with the models' embedder.
-func (m models) knowledgeStore() (*knowledge.Store, error) {
+// knowledgeStore is the knowledge base with the models' embedder; efSearch is its
+// HNSW candidate list (0: knowledge's default).
+func (m models) knowledgeStore(efSearch int) (*knowledge.Store, error) {
 	if m.embedder == nil {
-		return knowledge.New(knowledge.Options{Earlier: m.earlier})
+		return knowledge.New(knowledge.Options{Earlier: m.earlier, EfSearch: efSearch})
 	}
-	return knowledge.New(knowledge.Options{Embedder: m.embedder, MinSimilarity: openAIMinSimilarity, Earlier: m.earlier})
+	return knowledge.New(knowledge.Options{Embedder: m.embedder, MinSimilarity: openAIMinSimilarity, Earlier: m.earlier, EfSearch: efSearch})
 }

@@ -157,7 +157,7 @@ func TestEmbeddingModelChange(t *testing.T) {
 	_, err = offline.AddText(ctx, p.Pool, p.Workspace.ID, "Parking", "Free parking behind the building.\n\nBikes go in the yard.")
 	require.NoError(t, err)
 
-	kb, err := m.knowledgeStore()
+	kb, err := m.knowledgeStore(0)
 	require.NoError(t, err)
 	st, err := kb.Status(ctx, p.Pool, p.Workspace.ID)
 	require.NoError(t, err)
@@ -195,7 +195,7 @@ func TestEmbeddingModelChange(t *testing.T) {
 	cfg.EmbeddingModel, cfg.EmbeddingDim = "text-embedding-3-large", 32
 	m2, err := newModels(cfg, &lazyVoice{log: quietLog()}, quietLog())
 	require.NoError(t, err)
-	kb2, err := m2.knowledgeStore()
+	kb2, err := m2.knowledgeStore(0)
 	require.NoError(t, err)
 	res, err = kb2.Search(ctx, p.Pool, p.Workspace.ID, "Parking\nParking\nBikes go in the yard.", 3)
 	require.NoError(t, err)

@@ -29,6 +29,9 @@ type Config struct {
 	PortalLinkTTL time.Duration `env:"FRONTDESK_PORTAL_LINK_TTL" envDefault:"168h"`
 	PortalTTL     time.Duration `env:"FRONTDESK_PORTAL_SESSION_TTL" envDefault:"24h"`
 	MaxMessage    int           `env:"FRONTDESK_MAX_MESSAGE_BYTES" envDefault:"16384"`
+	// KnowledgeEfSearch is the HNSW candidate list of a knowledge search: a larger one
+	// finds more of the true nearest chunks in a large index, and takes longer.
+	KnowledgeEfSearch int `env:"FRONTDESK_KNOWLEDGE_EF_SEARCH" envDefault:"100"`
 	// A customer may post PortalBurst messages at once, then one every PortalEvery.
 	PortalEvery time.Duration `env:"FRONTDESK_PORTAL_POST_EVERY" envDefault:"2s"`
 	PortalBurst int           `env:"FRONTDESK_PORTAL_POST_BURST" envDefault:"10"`
@@ -240,6 +243,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 {
 		errs = append(errs, errors.New("FRONTDESK_WORKERS must be at least 1"))
+	}
+	if c.KnowledgeEfSearch < 0 || c.KnowledgeEfSearch > 1000 {
+		errs = append(errs, errors.New("FRONTDESK_KNOWLEDGE_EF_SEARCH must be between 1 and 1000 (pgvector's range)"))
 	}
 	if c.PortalEvery <= 0 || c.PortalBurst < 1 {
 		errs = append(errs, errors.New("FRONTDESK_PORTAL_POST_EVERY and FRONTDESK_PORTAL_POST_BURST must be positive"))

@@ -45,6 +45,18 @@ func TestLoad(t *testing.T) {
 		_, err = Load()
 		require.ErrorContains(t, err, "FRONTDESK_RULE_RUN_RETENTION")
 	})
+	t.Run("KnowledgeEfSearch", func(t *testing.T) {
+		c, err := Load()
+		require.NoError(t, err)
+		require.Equal(t, 100, c.KnowledgeEfSearch)
+		t.Setenv("FRONTDESK_KNOWLEDGE_EF_SEARCH", "400")
+		c, err = Load()
+		require.NoError(t, err)
+		require.Equal(t, 400, c.KnowledgeEfSearch)
+		t.Setenv("FRONTDESK_KNOWLEDGE_EF_SEARCH", "5000")
+		_, err = Load()
+		require.ErrorContains(t, err, "FRONTDESK_KNOWLEDGE_EF_SEARCH must be between 1 and 1000")
+	})
 	t.Run("StringRedactsSecrets", func(t *testing.T) {
 		t.Setenv("DATABASE_URL", "postgres://app:hunter2@db.example/frontdesk")
 		t.Setenv("FRONTDESK_SECRET_KEY", "0123456789abcdef0123456789abcdef-secret")
