@@ -109,20 +109,7 @@ func TestCalendarReminderSettings(t *testing.T) {
 // stops the channel.
 func TestGoogleCalendarPushNotifications(t *testing.T) {
 	t.Parallel()
-	fake := gcaltest.New(t)
-	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
-		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
-		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
-	}})
-	c := browserClient(t)
-	login(t, s, c)
-	_, body := get(t, c, s.url+"/admin/calendar")
-	csrf := csrfField.FindStringSubmatch(body)[1]
-	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
-	to, err := url.Parse(page.Header.Get("Location"))
-	require.NoError(t, err)
-	resp, _ := get(t, c, s.url+"/admin/calendar/google/callback?code=good-code&state="+url.QueryEscape(to.Query().Get("state")))
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	fake, s, c, csrf := connectGoogle(t)
 
 	var ch gcaltest.Channel
 	require.Eventually(t, func() bool {
@@ -134,7 +121,7 @@ func TestGoogleCalendarPushNotifications(t *testing.T) {
 	}, 15*time.Second, 50*time.Millisecond, "connecting opens a channel")
 	require.Equal(t, s.url+"/webhooks/google/calendar", ch.Address)
 	require.NotEmpty(t, ch.Token)
-	_, body = get(t, c, s.url+"/admin/calendar")
+	_, body := get(t, c, s.url+"/admin/calendar")
 	require.Contains(t, body, "Google notifies changes as they happen")
 
 	owner := s.ownerAPI(t, s.ws.ID)
@@ -198,7 +185,7 @@ func TestGoogleCalendarPushNotifications(t *testing.T) {
 		require.Equal(t, []int{http.StatusOK}, c.Deliveries)
 	}
 
-	page = postForm(t, c, s.url+"/admin/calendar/google/disconnect", url.Values{"_csrf": {csrf}})
+	page := postForm(t, c, s.url+"/admin/calendar/google/disconnect", url.Values{"_csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, page.StatusCode, page.Body)
 	require.True(t, fake.Channels()[0].Stopped, "disconnecting stops the channel")
 }
@@ -208,20 +195,7 @@ func TestGoogleCalendarPushNotifications(t *testing.T) {
 // when; slot searches go on; once Google reads it the error is gone from all three.
 func TestGoogleCalendarUnreadableStaffCalendar(t *testing.T) {
 	t.Parallel()
-	fake := gcaltest.New(t)
-	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
-		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
-		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
-	}})
-	c := browserClient(t)
-	login(t, s, c)
-	_, body := get(t, c, s.url+"/admin/calendar")
-	csrf := csrfField.FindStringSubmatch(body)[1]
-	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
-	to, err := url.Parse(page.Header.Get("Location"))
-	require.NoError(t, err)
-	resp, _ := get(t, c, s.url+"/admin/calendar/google/callback?code=good-code&state="+url.QueryEscape(to.Query().Get("state")))
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	fake, s, c, _ := connectGoogle(t)
 	require.Eventually(t, func() bool {
 		var synced bool
 		require.NoError(t, s.app.pool.QueryRow(t.Context(), `SELECT synced_at IS NOT NULL FROM calendar_connections WHERE workspace_id = $1`, s.ws.ID).Scan(&synced))
@@ -259,7 +233,7 @@ func TestGoogleCalendarUnreadableStaffCalendar(t *testing.T) {
 
 	fake.FailCalendar("lee@example.com", "notFound")
 	search()
-	_, body = get(t, c, s.url+"/admin/calendar")
+	_, body := get(t, c, s.url+"/admin/calendar")
 	require.Contains(t, body, `id="google-unreadable"`)
 	require.Contains(t, body, `Dr Lee</a>: <strong>lee@example.com</strong>, since `)
 	require.Contains(t, body, "notFound (it does not exist, or is not shared with the connected Google account)")
@@ -282,4 +256,25 @@ func TestGoogleCalendarUnreadableStaffCalendar(t *testing.T) {
 	got = leeJSON()
 	require.NotContains(t, got, "google_calendar_error")
 	require.NotContains(t, got, "google_calendar_error_since")
+}
+
+// connectGoogle starts a server pointed at a fake Google, signs the owner in and
+// connects the calendar through the admin pages, as a person would.
+func connectGoogle(t *testing.T) (*gcaltest.Fake, *testServer, *http.Client, string) {
+	t.Helper()
+	fake := gcaltest.New(t)
+	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
+		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
+		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
+	}})
+	c := browserClient(t)
+	login(t, s, c)
+	_, body := get(t, c, s.url+"/admin/calendar")
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
+	to, err := url.Parse(page.Header.Get("Location"))
+	require.NoError(t, err)
+	resp, _ := get(t, c, s.url+"/admin/calendar/google/callback?code=good-code&state="+url.QueryEscape(to.Query().Get("state")))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, resp.Body)
+	return fake, s, c, csrf
 }
