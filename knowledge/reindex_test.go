@@ -2,7 +2,9 @@ package knowledge_test
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -117,4 +119,54 @@ func TestEnsureIndexMovesToHalfPrecision(t *testing.T) {
 	require.NoError(t, kb.EnsureIndex(ctx, pool))
 	require.NoError(t, pool.QueryRow(ctx, `SELECT $1::regclass::oid::int8`, name).Scan(&oid2))
 	require.Equal(t, oid1, oid2)
+}
+
+// retiring is an embedder that stops answering once its provider is retired.
+type retiring struct {
+	ai.OfflineEmbedder
+	retired *atomic.Bool
+}
+
+func (r retiring) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	if r.retired.Load() {
+		return nil, errors.New("the old provider is gone")
+	}
+	return r.OfflineEmbedder.Embed(ctx, texts)
+}
+
+// A store that last searched a workspace by its old model, which stopped answering
+// after the workspace moved to the new one, asks which model the workspace uses rather
+// than failing the search.
+func TestSearchFollowsTheWorkspaceOffARetiredModel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	ws := newWorkspace(t, pool, "clinic")
+	oldModel := ai.OfflineEmbedder{Name: "offline-old", Dimensions: 128}
+	old, err := knowledge.New(knowledge.Options{Embedder: oldModel, StemGate: true})
+	require.NoError(t, err)
+	_, err = old.AddText(ctx, pool, ws, "Whitening", "Teeth whitening starts at £250.")
+	require.NoError(t, err)
+
+	var retired atomic.Bool
+	kb, err := knowledge.New(knowledge.Options{
+		Embedder: ai.OfflineEmbedder{Name: "offline-next", Dimensions: 256}, StemGate: true,
+		Earlier: func(model string) (knowledge.SearchModel, bool) {
+			return knowledge.SearchModel{Embedder: retiring{oldModel, &retired}, MinSimilarity: 0.05, StemGate: true}, model == "offline-old"
+		},
+	})
+	require.NoError(t, err)
+	res, err := kb.Search(ctx, pool, ws, "whitning", 3)
+	require.NoError(t, err)
+	require.NotEmpty(t, res, "the old vectors answer while re-indexing")
+
+	require.NoError(t, kb.StageAll(ctx, pool))
+	moved, err := kb.Promote(ctx, pool)
+	require.NoError(t, err)
+	require.Equal(t, 1, moved)
+	retired.Store(true)
+	res, err = kb.Search(ctx, pool, ws, "whitning", 3)
+	require.NoError(t, err, "the store's memory of the old model does not fail the search")
+	require.NotEmpty(t, res)
+	require.Equal(t, "vector", res[0].Matched, "found by the new model's vectors")
 }

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"strconv"
@@ -72,7 +73,7 @@ func (s *Store) search(ctx context.Context, db database.DBTX, workspaceID int64,
 	candidates := max(limit*4, 20)
 	// With pgvector's iterative scan, the HNSW index keeps searching until it has found
 	// enough chunks of this workspace, instead of filtering one fixed batch of the nearest.
-	if b, ok := db.(batcher); ok {
+	if b, ok := db.(searcher); ok {
 		if _, inTx := db.(pgx.Tx); !inTx {
 			return s.searchBatched(ctx, b, workspaceID, query, limit, candidates, headline)
 		}
@@ -112,23 +113,38 @@ func (s *Store) search(ctx context.Context, db database.DBTX, workspaceID int64,
 	return s.readResults(rows, ix, query, limit)
 }
 
-type batcher interface {
+// searcher is a pool or a connection: what can send a batch.
+type searcher interface {
+	database.DBTX
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // searchBatched sends the settings, the workspace's model and the search in one batch:
 // one round trip, one implicit transaction, which the settings (set_config's true is
-// SET LOCAL) do not outlive. The search is written for the model the workspace had last
-// time; when the batch says it has another (a re-index finished), it runs again.
-func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64, query string, limit, candidates int, headline string) ([]Result, error) {
-	name, _ := s.lastModel.Load(workspaceID)
-	guess, _ := name.(string)
-	for range 2 {
+// SET LOCAL) do not outlive. The search is written for the model the workspace had at
+// its last search here; the first search of a workspace, or one whose query that model
+// cannot embed, reads the model first, so a query is never embedded by a model the
+// workspace does not search (during a re-index the new one may not answer yet). When the
+// batch says the model has changed (a re-index finished), the search runs again.
+func (s *Store) searchBatched(ctx context.Context, db searcher, workspaceID int64, query string, limit, candidates int, headline string) ([]Result, error) {
+	cached, known := s.lastModel.Load(workspaceID)
+	guess, _ := cached.(string)
+	if !known {
+		if err := db.QueryRow(ctx, s.q.WorkspaceModel, workspaceID).Scan(&guess); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("knowledge: workspace's embedding model: %w", err)
+		}
+	}
+	for attempt := range 3 {
 		ix, err := s.indexNamed(workspaceID, guess)
 		if err != nil {
 			return nil, err
 		}
 		ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates, headline)
+		if err != nil && known && attempt == 0 {
+			// The remembered model may be one the workspace has left: ask, then try again.
+			s.lastModel.Delete(workspaceID)
+			return s.searchBatched(ctx, db, workspaceID, query, limit, candidates, headline)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +169,7 @@ func (s *Store) searchBatched(ctx context.Context, db batcher, workspaceID int64
 		}
 		guess = recorded
 	}
-	return nil, fmt.Errorf("knowledge: search: workspace %d's embedding model changed twice during one search", workspaceID)
+	return nil, fmt.Errorf("knowledge: search: workspace %d's embedding model kept changing during one search", workspaceID)
 }
 
 // modelName is the model a recorded name stands for ("": the configured one).
