@@ -413,6 +413,24 @@ func TestPickingAnOfferedTimeBooksIt(t *testing.T) {
 	require.Regexp(t, `You're booked for cleaning on Monday \d+ \w+ at 13:00`, booked.Content)
 	require.Equal(t, 1, appointments())
 
+	// River completes a draft job after its transaction: a node that dies in between
+	// leaves the job to run again. The rerun books, drafts and notifies nothing more.
+	count := func(sql string, args ...any) int {
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, sql, args...).Scan(&n))
+		return n
+	}
+	notes := count("SELECT count(*) FROM notifications WHERE workspace_id = $1", b.ws.ID)
+	var job int64
+	require.NoError(t, b.pool.QueryRow(ctx, `UPDATE river_job SET state = 'available', finalized_at = NULL, scheduled_at = now()
+		WHERE kind = 'process_message' AND (args->>'message_id')::bigint = $1 RETURNING id`, booked.MessageID).Scan(&job))
+	eventually(t, "the job to run again", func() bool {
+		return count("SELECT count(*) FROM river_job WHERE id = $1 AND state = 'completed'", job) == 1
+	})
+	require.Equal(t, 1, appointments())
+	require.Equal(t, 1, count("SELECT count(*) FROM drafts WHERE workspace_id = $1 AND message_id = $2", b.ws.ID, booked.MessageID))
+	require.Equal(t, notes, count("SELECT count(*) FROM notifications WHERE workspace_id = $1", b.ws.ID))
+
 	// Saying "2" again is no longer a pick: the offer was used up.
 	again := say("+447700900131", "2")
 	require.NotContains(t, again.Content, "booked")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/frontdesk/frontdesk/ai"
 	"github.com/frontdesk/frontdesk/booking"
@@ -57,9 +56,12 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		}
 	}
 	return s.inTx(ctx, func(tx pgx.Tx, ev *announce) error {
-		// A newer message already drafted makes this draft stale from birth.
-		stale, err := s.lockForDraft(ctx, tx, a.WorkspaceID, convID, a.MessageID)
-		if err != nil {
+		// A newer message already drafted makes this draft stale from birth. A draft of
+		// this message means an earlier run committed (River completes the job after the
+		// transaction, so a crash in between runs it again): nothing is booked, drafted or
+		// announced twice.
+		stale, drafted, err := s.lockForDraft(ctx, tx, a.WorkspaceID, convID, a.MessageID)
+		if err != nil || drafted {
 			return err
 		}
 		if d.book != nil && !stale {
@@ -84,9 +86,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		err = tx.QueryRow(ctx, s.q.InsertDraft, a.WorkspaceID, convID, a.MessageID, d.Text, d.Intent, d.Confidence,
 			d.Sources, d.Provider, d.NeedsHuman, status, d.Offer).Scan(&draftID)
 		if errors.Is(err, pgx.ErrNoRows) {
-			// Drafted by an earlier run that committed: nothing more to do.
-			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-			return err
+			return nil // drafted by an earlier run after all (see above)
 		}
 		if err != nil {
 			return fmt.Errorf("conversation: insert draft: %w", err)
@@ -120,13 +120,14 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 		// Appointment rules are fired by the booking itself (AppointmentChanged), as for
 		// appointments a person books in the calendar.
 		ev.add(live.Event{WorkspaceID: a.WorkspaceID, Kind: "draft", ConversationID: convID, ContactID: contactID, DraftID: draftID})
-		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
+		// River completes the job in its own batched write, which made a tenth of the
+		// database's work per message when done here, one statement per job.
+		return nil
 	})
 }
 
 // lockForDraft locks the conversation and says whether a newer message of it already
-// has a draft. The statements go in one batch (one round trip); each still runs on its
+// has a draft, and whether message msgID has one. The statements go in one batch (one round trip); each still runs on its
 // own, so the last sees the drafts committed while the lock was awaited.
 //
 // The draft's transaction commits without waiting for its WAL to reach the disk
@@ -137,7 +138,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessMessageA
 // loses it loses the draft with it (with its send job, notifications and context
 // changes) and the job drafts again. Anything that acts on the draft commits durably
 // afterwards, which flushes this transaction's WAL first.
-func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msgID int64) (stale bool, err error) {
+func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msgID int64) (stale, drafted bool, err error) {
 	b := &pgx.Batch{}
 	b.Queue("SELECT set_config('synchronous_commit', 'off', true)")
 	b.Queue(s.q.LockConversation, wsID, convID)
@@ -149,15 +150,15 @@ func (s *Service) lockForDraft(ctx context.Context, tx pgx.Tx, wsID, convID, msg
 		}
 	}()
 	if _, err := br.Exec(); err != nil {
-		return false, fmt.Errorf("conversation: draft transaction of conversation %d: %w", convID, err)
+		return false, false, fmt.Errorf("conversation: draft transaction of conversation %d: %w", convID, err)
 	}
 	if _, err := br.Exec(); err != nil {
-		return false, fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
+		return false, false, fmt.Errorf("conversation: lock conversation %d: %w", convID, err)
 	}
-	if err := br.QueryRow().Scan(&stale); err != nil {
-		return false, fmt.Errorf("conversation: check newer drafts of conversation %d: %w", convID, err)
+	if err := br.QueryRow().Scan(&stale, &drafted); err != nil {
+		return false, false, fmt.Errorf("conversation: check the drafts of conversation %d: %w", convID, err)
 	}
-	return stale, nil
+	return stale, drafted, nil
 }
 
 // proposeContext reads the workspace's context fields from a message, before the

@@ -234,13 +234,16 @@ ON CONFLICT (workspace_id, channel, address) DO UPDATE SET contact_id = EXCLUDED
 SELECT 1 FROM conversations WHERE workspace_id = $1 AND id = $2 FOR UPDATE;
 
 -- name: NewerDraftExists
+-- Whether a newer message of the conversation has a draft, and whether message $3 has.
 -- Run after LockConversation, as its own statement: under READ COMMITTED a statement
 -- sees what committed before it started, so an EXISTS inside the locking statement
 -- would miss the draft of a job that held the lock while this one waited for it.
 SELECT EXISTS (
-    SELECT 1 FROM drafts
-    WHERE workspace_id = $1 AND conversation_id = $2 AND message_id > $3
-);
+           SELECT 1 FROM drafts
+           WHERE workspace_id = $1 AND conversation_id = $2 AND message_id > $3),
+       EXISTS (
+           SELECT 1 FROM drafts
+           WHERE workspace_id = $1 AND conversation_id = $2 AND message_id = $3);
 
 -- name: GetMessage
 SELECT id, conversation_id, direction, sender_type, channel, text, is_ai_generated, delivery_status, delivery_error, created_at
