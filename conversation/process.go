@@ -245,9 +245,11 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 	if err != nil {
 		return proposal{}, err
 	}
-	hours, err := s.Booking.Hours(ctx, s.Pool, ws.ID)
-	if err != nil {
-		return proposal{}, err
+	hours := m.hours
+	if hours == nil {
+		if hours, err = s.Booking.Hours(ctx, s.Pool, ws.ID); err != nil {
+			return proposal{}, err
+		}
 	}
 	var facts []ai.Fact
 	if s.Context != nil && m.hasContext { // a settings preview has no conversation, so none

@@ -82,9 +82,10 @@ WHERE workspace_id = $1 AND channel = $2 AND direction = 'inbound' AND external_
 -- Everything the draft job reads before drafting, in one round trip: the message (a
 -- voice note by its transcript; a file alone has no text to answer), its conversation's
 -- pending offer and whether it has context values, whether the workspace ever saved a
--- context schema (no schema, nothing to extract), the workspace's settings, and the
--- $3 messages before it (oldest first), read as the job starts rather than cached, so a
--- settings change applies to the next message on every node.
+-- context schema (no schema, nothing to extract), the workspace's settings, the
+-- $3 messages before it (oldest first) and the business's weekly opening hours (as
+-- booking.Hours reads them), read as the job starts rather than cached, so a settings
+-- change applies to the next message on every node.
 SELECT m.conversation_id,
        concat_ws(E'\n', nullif(m.text, ''),
                  (SELECT string_agg(a.transcript, E'\n' ORDER BY a.id) FROM attachments a
@@ -97,6 +98,9 @@ SELECT m.conversation_id,
         FROM (SELECT id, direction, text FROM messages
               WHERE workspace_id = m.workspace_id AND conversation_id = m.conversation_id AND id < m.id AND text <> ''
               ORDER BY id DESC LIMIT $3) h),
+       (SELECT coalesce(json_agg(json_build_object('weekday', r.weekday, 'opens', to_char(r.opens_at, 'HH24:MI'),
+                                                   'closes', to_char(r.closes_at, 'HH24:MI')) ORDER BY r.weekday, r.opens_at), '[]')
+        FROM availability_rules r WHERE r.workspace_id = m.workspace_id AND r.resource_id IS NULL),
        w.id, w.slug, w.name, w.timezone, w.phone_region, w.assistant_name, w.role, w.personality, w.custom_instructions,
        w.approval_mode, w.approval_threshold, w.auto_intents
 FROM messages m
