@@ -40,30 +40,8 @@ func (OfflineDrafter) ProviderID() string { return OfflineProviderID }
 func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) {
 	v := voiceOf(req.Persona.Personality)
 	d := Draft{Provider: OfflineProviderID}
-	var body string
-	switch req.Intent.Intent {
-	case IntentGreeting:
-		body = fmt.Sprintf("I'm %s, the assistant at %s. How can I help you today?", req.Persona.AssistantName, req.Persona.BusinessName)
-	case IntentThanks:
-		body = "You're welcome!"
-	case IntentHours:
-		body = hoursAnswer(req)
-	case IntentComplaint:
-		body = v.sorry + " I have passed your message to the team, and a person will get back to you as soon as possible."
-		d.NeedsHuman = true
-	case IntentHuman:
-		body = "Of course. I have asked a member of the team to reply to you personally."
-		d.NeedsHuman = true
-	case IntentBook, IntentReschedule, IntentAvailability:
-		if req.Offer != nil {
-			body = offerAnswer(*req.Offer)
-			break
-		}
-		fallthrough
-	case IntentCancel:
-		body = "I'd be glad to help with your appointment. I'm checking with the team and will confirm the details with you shortly."
-		d.NeedsHuman = true
-	}
+	body, needsHuman := templateReply(req, v)
+	d.NeedsHuman = needsHuman
 	if body == "" {
 		if a, n := answer(req.Message, req.Intent.Intent, req.Sources); a != "" {
 			body, d.Cited = a, []int{n}
@@ -79,6 +57,36 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 	}
 	d.Text = strings.Join(parts, " ")
 	return d, nil
+}
+
+// ReadsSources says whether the reply to req would be written from its sources: the
+// pipeline searches the documents only then (a greeting or an offer of times reads none).
+func (OfflineDrafter) ReadsSources(req DraftRequest) bool {
+	body, _ := templateReply(req, voiceOf(req.Persona.Personality))
+	return body == ""
+}
+
+// templateReply is the reply's body when the intent has a set answer ("" when the
+// answer has to come from the sources), and whether it hands the customer to a person.
+func templateReply(req DraftRequest, v voice) (body string, needsHuman bool) {
+	switch req.Intent.Intent {
+	case IntentGreeting:
+		return fmt.Sprintf("I'm %s, the assistant at %s. How can I help you today?", req.Persona.AssistantName, req.Persona.BusinessName), false
+	case IntentThanks:
+		return "You're welcome!", false
+	case IntentHours:
+		return hoursAnswer(req), false
+	case IntentComplaint:
+		return v.sorry + " I have passed your message to the team, and a person will get back to you as soon as possible.", true
+	case IntentHuman:
+		return "Of course. I have asked a member of the team to reply to you personally.", true
+	case IntentBook, IntentReschedule, IntentAvailability, IntentCancel:
+		if req.Offer != nil && req.Intent.Intent != IntentCancel {
+			return offerAnswer(*req.Offer), false
+		}
+		return "I'd be glad to help with your appointment. I'm checking with the team and will confirm the details with you shortly.", true
+	}
+	return "", false
 }
 
 // intentTerms are the words a passage answering an intent tends to use: "where are

@@ -95,6 +95,54 @@ func TestOfflineDrafter(t *testing.T) {
 	})
 }
 
+// TestOfflineDrafterSaysWhenItReadsSources: the pipeline searches the documents only for
+// the replies written from them, so what ReadsSources says must match what Draft does
+// with the sources.
+func TestOfflineDrafterSaysWhenItReadsSources(t *testing.T) {
+	t.Parallel()
+	withHours := map[time.Weekday][]string{time.Monday: {"09:00–17:00"}}
+	offer := &SlotOffer{Service: "Check-up", Slots: []time.Time{time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)}}
+	cases := []struct {
+		name, msg, intent string
+		hours             map[time.Weekday][]string
+		offer             *SlotOffer
+		reads             bool
+	}{
+		{"Price", "How much is a cleaning?", IntentPricing, withHours, nil, true},
+		{"Question", "Do you treat horses?", IntentQuestion, withHours, nil, true},
+		{"Location", "where are you", IntentLocation, withHours, nil, true},
+		{"OutOfScope", "is a routine cleaning expensive", IntentUnknown, withHours, nil, true},
+		{"HoursWithoutHours", "when are you open", IntentHours, nil, nil, true},
+		{"HoursFromTheWeek", "when are you open", IntentHours, withHours, nil, false},
+		{"Greeting", "hi there", IntentGreeting, withHours, nil, false},
+		{"Thanks", "thanks!", IntentThanks, withHours, nil, false},
+		{"Complaint", "awful service", IntentComplaint, withHours, nil, false},
+		{"Person", "a human please", IntentHuman, withHours, nil, false},
+		{"BookingWithTimes", "book me in friday", IntentBook, withHours, offer, false},
+		{"BookingWithoutTimes", "book me in friday", IntentBook, withHours, nil, false},
+		{"Cancel", "cancel my appointment", IntentCancel, withHours, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			req := DraftRequest{
+				Persona: Persona{BusinessName: "Bright Smile", AssistantName: "Ava"},
+				Message: c.msg, Intent: Classification{Intent: c.intent, Confidence: 0.9},
+				Hours: c.hours, Offer: c.offer, Now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC),
+			}
+			require.Equal(t, c.reads, OfflineDrafter{}.ReadsSources(req))
+			without, err := OfflineDrafter{}.Draft(context.Background(), req)
+			require.NoError(t, err)
+			req.Sources = []Source{{Title: "Everything", Content: "A routine cleaning costs £65. We are at 12 Harley Row. We treat horses. We are open on Sundays."}}
+			with, err := OfflineDrafter{}.Draft(context.Background(), req)
+			require.NoError(t, err)
+			if !c.reads {
+				require.Equal(t, without, with, "a reply that reads no sources is the same with them")
+			}
+		})
+	}
+}
+
 // TestAnswerCoversTheQuestion: a passage answers only when it is about what was asked,
 // however the customer words it; a passage on the same topic that does not say it is
 // no answer.

@@ -54,6 +54,12 @@ type Drafter interface {
 	Draft(ctx context.Context, req ai.DraftRequest) (ai.Draft, error)
 }
 
+// sourceReader is a Drafter that knows which replies it writes from the documents; the
+// knowledge base is searched for the others only when their drafter is not one.
+type sourceReader interface {
+	ReadsSources(req ai.DraftRequest) bool
+}
+
 // Sender delivers a reply on one channel and returns the provider's message id. An
 // error wrapped with channels.Permanent is not retried.
 type Sender interface {

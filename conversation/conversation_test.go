@@ -245,6 +245,32 @@ func TestDraftAnswersFromKnowledge(t *testing.T) {
 	require.Contains(t, d.Content, "check with the team")
 }
 
+// TestDraftShowsOnlyTheSourcesItStandsOn: a greeting is answered from the persona, not
+// the documents, so its draft lists no source even when a document has its words (the
+// offline drafter reads sources only for answers, and the search is skipped otherwise).
+func TestDraftShowsOnlyTheSourcesItStandsOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := context.Background()
+	_, err := b.svc.Knowledge.AddText(ctx, b.pool, b.ws.ID, "Welcome", "Hello and good morning! Welcome to our practice.")
+	require.NoError(t, err)
+	found, err := b.svc.Knowledge.Sources(ctx, b.pool, b.ws.ID, "Hello, good morning!", 3)
+	require.NoError(t, err)
+	require.NotEmpty(t, found, "the greeting's words are in a document")
+
+	res, err := b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900131", Text: "Hello, good morning!"})
+	require.NoError(t, err)
+	d := b.draftFor(t, res.MessageID)
+	require.Equal(t, ai.IntentGreeting, d.Intent)
+	require.Empty(t, d.Sources)
+
+	res, err = b.svc.Ingest(ctx, channels.Inbound{WorkspaceID: b.ws.ID, Channel: channels.SMS, Phone: "+447700900131", Text: "How much is a cleaning?"})
+	require.NoError(t, err)
+	d = b.draftFor(t, res.MessageID)
+	require.Len(t, d.Sources, 1)
+	require.Equal(t, "Prices", d.Sources[0].Title)
+}
+
 func TestAutoSendPolicy(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)

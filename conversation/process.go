@@ -235,15 +235,8 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 	if err != nil {
 		return proposal{}, fmt.Errorf("conversation: classify: %w", err)
 	}
-	results, err := s.Knowledge.Sources(ctx, s.Pool, ws.ID, text+" "+ai.SearchHint(cls.Intent), 3)
-	if errors.Is(err, ai.ErrProviderFailed) {
-		// The embedding model is down: answer without sources (the drafter then hands
-		// the question to a person) rather than leave the customer waiting.
-		s.Log.Warn("knowledge search failed; drafting without sources", "workspace_id", ws.ID, "error", err)
-		results, err = nil, nil
-	}
-	if err != nil {
-		return proposal{}, err
+	if cls.Intent == ai.IntentCancel && contactID != 0 {
+		return s.cancelQuestion(ctx, ws, contactID, contactName, cls)
 	}
 	hours := m.hours
 	if hours == nil {
@@ -275,12 +268,6 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 			req.Hours[day] = append(req.Hours[day], win.String())
 		}
 	}
-	for _, r := range results {
-		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Heading: r.Heading, Content: r.Content})
-	}
-	if cls.Intent == ai.IntentCancel && contactID != 0 {
-		return s.cancelQuestion(ctx, ws, contactID, contactName, cls)
-	}
 	var serviceID int64
 	var moving *booking.Appointment
 	if wantsSlots(cls.Intent) {
@@ -292,6 +279,13 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 		if req.Offer, serviceID, err = s.slotOffer(ctx, ws, text, req.Now, moving); err != nil {
 			return proposal{}, err
 		}
+	}
+	results, err := s.sources(ctx, ws.ID, req)
+	if err != nil {
+		return proposal{}, err
+	}
+	for _, r := range results {
+		req.Sources = append(req.Sources, ai.Source{Title: r.Title, Heading: r.Heading, Content: r.Content})
 	}
 	start = time.Now()
 	d, err := s.Drafter.Draft(ctx, req)
@@ -307,6 +301,23 @@ func (s *Service) draft(ctx context.Context, m inbound) (proposal, error) {
 		Text: d.Text, Intent: cls.Intent, Confidence: cls.Confidence, Sources: cited(results, d.Cited),
 		Provider: d.Provider, NeedsHuman: d.NeedsHuman, Offer: stored(req.Offer, serviceID, req.Now, moving),
 	}, nil
+}
+
+// sources searches the documents for the passages the reply to req may be drafted from,
+// unless the drafter says it would not read them (the search is most of a draft's
+// database work).
+func (s *Service) sources(ctx context.Context, wsID int64, req ai.DraftRequest) ([]knowledge.Result, error) {
+	if r, ok := s.Drafter.(sourceReader); ok && !r.ReadsSources(req) {
+		return nil, nil
+	}
+	results, err := s.Knowledge.Sources(ctx, s.Pool, wsID, req.Message+" "+ai.SearchHint(req.Intent.Intent), 3)
+	if errors.Is(err, ai.ErrProviderFailed) {
+		// The embedding model is down: answer without sources (the drafter then hands
+		// the question to a person) rather than leave the customer waiting.
+		s.Log.Warn("knowledge search failed; drafting without sources", "workspace_id", wsID, "error", err)
+		return nil, nil
+	}
+	return results, err
 }
 
 // autoSend applies the workspace's approval policy to a draft.
