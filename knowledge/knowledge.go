@@ -67,6 +67,10 @@ type Options struct {
 	// default, 40, found 0.57 of the exact ten nearest and 100 found 0.75, for about twice
 	// the index time (frontdesk bench search, docs/benchmarks.md).
 	EfSearch int
+	// ExactBelow is the size, in chunks, under which a workspace's knowledge base is
+	// searched exactly, on a plan PostgreSQL keeps, rather than through the HNSW and text
+	// indexes on a plan made for each question (default 1,000; negative: never).
+	ExactBelow int
 	// Earlier gives the embedder of a model the knowledge base was indexed with before
 	// Embedder, so a workspace keeps searching by its vectors while re-indexing runs
 	// (EmbedMissing). The offline model is always known; nil knows no other, and a
@@ -93,7 +97,7 @@ func offlineModel() SearchModel {
 }
 
 type queries struct {
-	InsertDocument, InsertChunk, Search                                 string
+	InsertDocument, InsertChunk, Search, SearchExact                    string
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
 	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
@@ -113,9 +117,9 @@ type Store struct {
 	cur     *index
 	mu      sync.Mutex
 	indexes map[string]*index
-	// lastModel is the model each workspace's last search found recorded (see
+	// lastSearch is what each workspace's last search found (a lastSearch; see
 	// searchBatched): a guess, checked by every search.
-	lastModel sync.Map
+	lastSearch sync.Map
 
 	// Set by AddWorkers and Attach.
 	pool   *pgxpool.Pool
@@ -140,13 +144,16 @@ func New(opts Options) (*Store, error) {
 	if opts.EfSearch <= 0 {
 		opts.EfSearch = 100
 	}
+	if opts.ExactBelow == 0 {
+		opts.ExactBelow = 1000
+	}
 	if opts.FetchTimeout <= 0 {
 		opts.FetchTimeout = 30 * time.Second
 	}
 	if opts.MaxUpload == 0 {
 		opts.MaxUpload = 10 << 20
 	}
-	current, err := newIndex(SearchModel{Embedder: opts.Embedder, MinSimilarity: opts.MinSimilarity, StemGate: opts.StemGate})
+	current, err := newIndex(SearchModel{Embedder: opts.Embedder, MinSimilarity: opts.MinSimilarity, StemGate: opts.StemGate}, opts.exactLimit())
 	if err != nil {
 		return nil, err
 	}
@@ -161,14 +168,15 @@ type index struct {
 	q     queries
 }
 
-func newIndex(m SearchModel) (*index, error) {
+func newIndex(m SearchModel, exactLimit int) (*index, error) {
 	model, dim := m.Embedder.Model(), m.Embedder.Dim()
 	if !modelName.MatchString(model) || dim <= 0 {
 		return nil, fmt.Errorf("knowledge: embedder model %q of dimension %d cannot be indexed", model, dim)
 	}
 	// The vector query names the model and its dimension literally, so the planner
 	// matches it to that model's partial HNSW index.
-	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model).Replace(queriesSQL)
+	src := strings.NewReplacer("__DIM__", strconv.Itoa(dim), "__MODEL__", model,
+		"__EXACT_LIMIT__", strconv.Itoa(max(exactLimit, 1))).Replace(queriesSQL)
 	ix := &index{model: m}
 	if err := sqlset.Load(&ix.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)

@@ -72,6 +72,53 @@ CROSS JOIN q
 ORDER BY f.score DESC, f.similarity DESC, c.id
 LIMIT $7;
 
+-- name: SearchExact
+-- Search for a small knowledge base, where reading every chunk costs less than planning
+-- a search for the question: the workspace's chunks are read once, by key (at most
+-- __EXACT_LIMIT__ of them, in the order of the key, so the plan is the same for any workspace and
+-- the search runs on a generic plan), compared exactly (full-precision distance, every
+-- text match ranked) and fused as Search fuses them. No index over every workspace's
+-- chunks is used, so a generic plan cannot pick one that suits another workspace.
+WITH q AS (
+    SELECT w.language::regconfig AS lang,
+           to_tsquery('simple',
+                      replace(plainto_tsquery(w.language::regconfig, $2)::text, ' & ', ' | ')) AS query,
+           $3::vector(__DIM__) AS vec
+    FROM workspaces w WHERE w.id = $1
+), chunks AS MATERIALIZED (
+    SELECT c.id, c.tsv,
+           CASE WHEN c.embedding_model = '__MODEL__' THEN c.embedding::vector(__DIM__) <=> q.vec END AS distance
+    FROM kb_chunks c CROSS JOIN q
+    WHERE c.workspace_id = $1
+    ORDER BY c.id
+    LIMIT __EXACT_LIMIT__
+), text_hits AS (
+    SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.tsv, q.query) DESC, c.id) AS rank
+    FROM chunks c CROSS JOIN q
+    WHERE c.tsv @@ q.query
+    ORDER BY rank
+    LIMIT $4
+), vector_hits AS (
+    SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
+    FROM chunks WHERE distance <= $5
+    ORDER BY rank
+    LIMIT $4
+), fused AS (
+    SELECT coalesce(t.id, v.id) AS id,
+           coalesce(1.0 / ($6 + t.rank), 0) + coalesce(1.0 / ($6 + v.rank), 0) AS score,
+           coalesce(1 - v.distance, 0) AS similarity,
+           CASE WHEN t.id IS NULL THEN 'vector' WHEN v.id IS NULL THEN 'text' ELSE 'both' END AS matched
+    FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id
+)
+SELECT c.id, c.document_id, d.title, c.heading, c.content, f.score::float8, f.similarity::float8, f.matched,
+       CASE WHEN $8 = '' THEN '' ELSE ts_headline(q.lang, c.content, q.query, $8) END AS snippet
+FROM fused f
+JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = f.id
+JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
+CROSS JOIN q
+ORDER BY f.score DESC, f.similarity DESC, c.id
+LIMIT $7;
+
 -- name: InsertUpload
 INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3);
 
@@ -165,16 +212,18 @@ WHERE workspace_id = $1 AND id = $2;
 SELECT model FROM kb_index_models WHERE workspace_id = $1;
 
 -- name: SearchModel
--- WorkspaceModel ('' when none is recorded) for a search in its own transaction,
--- with the settings for the rest of it in the same round trip (set_config's true is
--- SET LOCAL). JIT is off: the HNSW scan's cost estimate on a large table is above
--- jit_above_cost, and compiling the query took 300-400 ms of a search whose index scan
--- took 20.
+-- WorkspaceModel ('' when none is recorded) and the size of its knowledge base for a
+-- search in its own transaction, with the settings for the rest of it in the same round
+-- trip (set_config's true is SET LOCAL). JIT is off: the HNSW scan's cost estimate on a
+-- large table is above jit_above_cost, and compiling the query took 300-400 ms of a
+-- search whose index scan took 20. $3 is the plan cache mode: Search is planned for each
+-- question, SearchExact once.
 SELECT coalesce((SELECT model FROM kb_index_models WHERE workspace_id = $1), ''),
+       (SELECT coalesce(sum(chunks), 0) FROM kb_documents WHERE workspace_id = $1),
        set_config('hnsw.iterative_scan', 'relaxed_order', true),
        set_config('hnsw.ef_search', $2, true),
        set_config('jit', 'off', true),
-       set_config('plan_cache_mode', 'force_custom_plan', true);
+       set_config('plan_cache_mode', $3, true);
 
 -- name: ClaimModel
 INSERT INTO kb_index_models (workspace_id, model) VALUES ($1, '__MODEL__')

@@ -109,7 +109,7 @@ func (s *Store) indexNamed(workspaceID int64, name string) (*index, error) {
 		s.indexes[name] = nil
 		return nil, nil
 	}
-	ix, err := newIndex(m)
+	ix, err := newIndex(m, s.opts.exactLimit())
 	if err != nil {
 		return nil, err
 	}

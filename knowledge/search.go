@@ -89,7 +89,7 @@ func (s *Store) search(ctx context.Context, db database.DBTX, workspaceID int64,
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read only
 		var name string
-		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).Scan(&name, nil, nil, nil, nil); err != nil {
+		if err := tx.QueryRow(ctx, s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch), planEach).Scan(&name, nil, nil, nil, nil, nil); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 		if ix, err = s.indexNamed(workspaceID, name); err != nil {
@@ -119,21 +119,43 @@ type searcher interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
+// exactLimit bounds what SearchExact reads (four times Options.ExactBelow), so its plan
+// is the same for every workspace; a base that grew past it since its last search is
+// searched again by the indexes. Planning Search for each question was half of a small
+// base's search (docs/benchmarks.md).
+func (o Options) exactLimit() int { return 4 * o.ExactBelow }
+
+// Plan cache modes for SearchModel's $3.
+const (
+	planEach = "force_custom_plan"
+	planOnce = "force_generic_plan"
+)
+
+// lastSearch is what a workspace's last search on this node found: the model its chunks
+// are indexed by and how many there are.
+type lastSearch struct {
+	model  string
+	chunks int64
+}
+
 // searchBatched sends the settings, the workspace's model and the search in one batch:
 // one round trip, one implicit transaction, which the settings (set_config's true is
-// SET LOCAL) do not outlive. The search is written for the model the workspace had at
-// its last search here; the first search of a workspace, or one whose query that model
-// cannot embed, reads the model first, so a query is never embedded by a model the
+// SET LOCAL) do not outlive. The search is written for the model and size the workspace
+// had at its last search here; the first search of a workspace, or one whose query that
+// model cannot embed, reads the model first, so a query is never embedded by a model the
 // workspace does not search (during a re-index the new one may not answer yet). When the
-// batch says the model has changed (a re-index finished), the search runs again.
+// batch says the model has changed (a re-index finished), or the base outgrew the exact
+// search, the search runs again.
 func (s *Store) searchBatched(ctx context.Context, db searcher, workspaceID int64, query string, limit, candidates int, headline string) ([]Result, error) {
-	cached, known := s.lastModel.Load(workspaceID)
-	guess, _ := cached.(string)
+	cached, known := s.lastSearch.Load(workspaceID)
+	last, _ := cached.(lastSearch)
+	guess := last.model
 	if !known {
 		if err := db.QueryRow(ctx, s.q.WorkspaceModel, workspaceID).Scan(&guess); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("knowledge: workspace's embedding model: %w", err)
 		}
 	}
+	exact := known && last.chunks < int64(s.opts.ExactBelow)
 	for attempt := range 3 {
 		ix, err := s.indexNamed(workspaceID, guess)
 		if err != nil {
@@ -142,32 +164,36 @@ func (s *Store) searchBatched(ctx context.Context, db searcher, workspaceID int6
 		ix, args, err := s.searchArgs(ctx, ix, workspaceID, query, limit, candidates, headline)
 		if err != nil && known && attempt == 0 {
 			// The remembered model may be one the workspace has left: ask, then try again.
-			s.lastModel.Delete(workspaceID)
+			s.lastSearch.Delete(workspaceID)
 			return s.searchBatched(ctx, db, workspaceID, query, limit, candidates, headline)
 		}
 		if err != nil {
 			return nil, err
 		}
+		sql, mode := ix.q.Search, planEach
+		if exact {
+			sql, mode, args = ix.q.SearchExact, planOnce, args[:8] // no cap on text candidates ($9)
+		}
 		var (
-			recorded string
-			out      []Result
+			found lastSearch
+			out   []Result
 		)
 		batch := &pgx.Batch{}
-		batch.Queue(s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&recorded, nil, nil, nil, nil)
+		batch.Queue(s.q.SearchModel, workspaceID, strconv.Itoa(s.opts.EfSearch), mode).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&found.model, &found.chunks, nil, nil, nil, nil)
 		})
-		batch.Queue(ix.q.Search, args...).Query(func(rows pgx.Rows) error {
+		batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 			out, err = s.readResults(rows, ix, query, limit)
 			return err
 		})
 		if err := db.SendBatch(ctx, batch).Close(); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
-		if s.modelName(recorded) == s.modelName(guess) {
-			s.lastModel.Store(workspaceID, recorded)
+		if s.modelName(found.model) == s.modelName(guess) && (!exact || found.chunks <= int64(s.opts.exactLimit())) {
+			s.lastSearch.Store(workspaceID, found)
 			return out, nil
 		}
-		guess = recorded
+		guess, exact = found.model, found.chunks < int64(s.opts.ExactBelow)
 	}
 	return nil, fmt.Errorf("knowledge: search: workspace %d's embedding model kept changing during one search", workspaceID)
 }
