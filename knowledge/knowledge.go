@@ -97,7 +97,7 @@ func offlineModel() SearchModel {
 }
 
 type queries struct {
-	InsertDocument, InsertChunk, Search, SearchExact                    string
+	InsertDocument, InsertChunk, Search, SearchExact, FusedResults      string
 	InsertUpload, ListDocuments, GetDocument, DeleteDocument, SetStatus string
 	LoadUpload, FinishDocument, FailDocument, DeleteChunks              string
 	ChunksToEmbed, SetEmbedding, ReplaceDocument, UpsertUpload          string
@@ -180,6 +180,9 @@ func newIndex(m SearchModel, exactLimit int) (*index, error) {
 	ix := &index{model: m}
 	if err := sqlset.Load(&ix.q, src); err != nil {
 		return nil, fmt.Errorf("knowledge: %w", err)
+	}
+	for _, q := range []*string{&ix.q.Search, &ix.q.SearchExact} {
+		*q = strings.Replace(*q, "__FUSED_RESULTS__", ix.q.FusedResults, 1)
 	}
 	return ix, nil
 }

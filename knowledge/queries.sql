@@ -56,7 +56,13 @@ WITH q AS (
 ), vector_hits AS (
     SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
     FROM nearest WHERE distance <= $5
-), fused AS (
+)
+__FUSED_RESULTS__
+
+-- name: FusedResults
+-- How both searches end, so they rank alike: text_hits and vector_hits fused by
+-- reciprocal rank, read with their documents' titles (and snippets for people).
+, fused AS (
     SELECT coalesce(t.id, v.id) AS id,
            coalesce(1.0 / ($6 + t.rank), 0) + coalesce(1.0 / ($6 + v.rank), 0) AS score,
            coalesce(1 - v.distance, 0) AS similarity,
@@ -77,7 +83,7 @@ LIMIT $7;
 -- a search for the question: the workspace's chunks are read once, by key (at most
 -- __EXACT_LIMIT__ of them, in the order of the key, so the plan is the same for any workspace and
 -- the search runs on a generic plan), compared exactly (full-precision distance, every
--- text match ranked) and fused as Search fuses them. No index over every workspace's
+-- text match ranked) and fused as Search fuses them (FusedResults). No index over every workspace's
 -- chunks is used, so a generic plan cannot pick one that suits another workspace.
 WITH q AS (
     SELECT w.language::regconfig AS lang,
@@ -103,21 +109,8 @@ WITH q AS (
     FROM chunks WHERE distance <= $5
     ORDER BY rank
     LIMIT $4
-), fused AS (
-    SELECT coalesce(t.id, v.id) AS id,
-           coalesce(1.0 / ($6 + t.rank), 0) + coalesce(1.0 / ($6 + v.rank), 0) AS score,
-           coalesce(1 - v.distance, 0) AS similarity,
-           CASE WHEN t.id IS NULL THEN 'vector' WHEN v.id IS NULL THEN 'text' ELSE 'both' END AS matched
-    FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id
 )
-SELECT c.id, c.document_id, d.title, c.heading, c.content, f.score::float8, f.similarity::float8, f.matched,
-       CASE WHEN $8 = '' THEN '' ELSE ts_headline(q.lang, c.content, q.query, $8) END AS snippet
-FROM fused f
-JOIN kb_chunks c ON c.workspace_id = $1 AND c.id = f.id
-JOIN kb_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
-CROSS JOIN q
-ORDER BY f.score DESC, f.similarity DESC, c.id
-LIMIT $7;
+__FUSED_RESULTS__
 
 -- name: InsertUpload
 INSERT INTO kb_uploads (workspace_id, document_id, data) VALUES ($1, $2, $3);
