@@ -51,8 +51,9 @@ func (OfflineDrafter) Draft(_ context.Context, req DraftRequest) (Draft, error) 
 		}
 	}
 	parts := []string{greet(v, req.ContactName) + "!", body}
-	// A reply that asks the customer something ends with that question.
-	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks && req.Offer == nil {
+	// A reply that asks the customer something ends with that question ("How can I help
+	// you today?" needs no "Anything else?" after it).
+	if !d.NeedsHuman && v.close != "" && req.Intent.Intent != IntentThanks && req.Intent.Intent != IntentGreeting && req.Offer == nil {
 		parts = append(parts, v.close)
 	}
 	d.Text = strings.Join(parts, " ")

@@ -79,6 +79,12 @@ func TestOfflineDrafter(t *testing.T) {
 		require.True(t, d.NeedsHuman)
 		require.NotContains(t, d.Text, "£")
 	})
+	t.Run("GreetingAsksOnce", func(t *testing.T) {
+		t.Parallel()
+		d := draft("hi there", IntentGreeting)
+		require.True(t, strings.HasSuffix(d.Text, "How can I help you today?"), d.Text)
+		require.Equal(t, 1, strings.Count(d.Text, "?"), d.Text)
+	})
 	t.Run("ComplaintGoesToAPerson", func(t *testing.T) {
 		t.Parallel()
 		d := draft("awful service", IntentComplaint)

@@ -81,11 +81,22 @@ func TestAdminUI(t *testing.T) {
 	require.Contains(t, body, "Sam Lee")
 	require.Contains(t, body, "Where are you located?")
 	require.Contains(t, body, "Harley Row", "the draft answers from the clinic's documents")
+	require.Contains(t, body, `<ul class="sources">`, "the draft lists the document it answers from")
+	require.NotContains(t, body, "no document sources")
 	m := csrfField.FindStringSubmatch(body)
 	require.NotNil(t, m)
 	csrf := m[1]
 	approveURL := s.url + "/admin/drafts/" + formatID(d["id"]) + "/approve"
 
+	t.Run("GreetingStandsOnNoDocument", func(t *testing.T) {
+		other := s.portalSession(t, owner, "+447700900462", "Ali Khan")
+		_, msg := other.do("POST", "/api/v1/portal/messages", map[string]string{"text": "hi there"})
+		d := waitDraft(t, owner, msg["id"].(float64))
+		_, page := get(t, c, s.url+"/admin/conversations/"+formatID(d["conversation_id"]))
+		require.Contains(t, page, "intent <strong>greeting</strong>")
+		require.Contains(t, page, "no document sources")
+		require.NotContains(t, page, `<ul class="sources">`)
+	})
 	t.Run("CSRFRequired", func(t *testing.T) {
 		resp := postForm(t, c, approveURL, url.Values{"content": {"forged"}})
 		require.Equal(t, http.StatusForbidden, resp.StatusCode)
