@@ -30,13 +30,7 @@ func TestGoogleCalendarNotConfigured(t *testing.T) {
 
 func TestGoogleCalendarConnect(t *testing.T) {
 	t.Parallel()
-	fake := gcaltest.New(t)
-	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
-		cfg.GoogleClientID, cfg.GoogleClientSecret = "client-id", "client-secret"
-		cfg.GoogleAuthURL, cfg.GoogleTokenURL, cfg.GoogleCalendarEndpoint = fake.Server.URL+"/auth", fake.TokenURL(), fake.Endpoint()
-	}})
-	c := browserClient(t)
-	login(t, s, c)
+	fake, s, c := googleServer(t)
 	_, body := get(t, c, s.url+"/admin/calendar")
 	require.Contains(t, body, "Connect Google Calendar")
 	csrf := csrfField.FindStringSubmatch(body)[1]
@@ -258,9 +252,8 @@ func TestGoogleCalendarUnreadableStaffCalendar(t *testing.T) {
 	require.NotContains(t, got, "google_calendar_error_since")
 }
 
-// connectGoogle starts a server pointed at a fake Google, signs the owner in and
-// connects the calendar through the admin pages, as a person would.
-func connectGoogle(t *testing.T) (*gcaltest.Fake, *testServer, *http.Client, string) {
+// googleServer starts a server pointed at a fake Google and signs the owner in.
+func googleServer(t *testing.T) (*gcaltest.Fake, *testServer, *http.Client) {
 	t.Helper()
 	fake := gcaltest.New(t)
 	s := startServerWith(t, serverOptions{config: func(cfg *config.Config) {
@@ -269,6 +262,14 @@ func connectGoogle(t *testing.T) (*gcaltest.Fake, *testServer, *http.Client, str
 	}})
 	c := browserClient(t)
 	login(t, s, c)
+	return fake, s, c
+}
+
+// connectGoogle is googleServer with the calendar connected through the admin pages,
+// as a person would.
+func connectGoogle(t *testing.T) (*gcaltest.Fake, *testServer, *http.Client, string) {
+	t.Helper()
+	fake, s, c := googleServer(t)
 	_, body := get(t, c, s.url+"/admin/calendar")
 	csrf := csrfField.FindStringSubmatch(body)[1]
 	page := postForm(t, c, s.url+"/admin/calendar/google/connect", url.Values{"_csrf": {csrf}})
